@@ -1,0 +1,70 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import { VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module';
+import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
+import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
+import { setupSwagger } from './swagger';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the configured application, the same for `npm start` and the e2e
+ * tests: fastify, versioned routes, security headers, CORS, Swagger.
+ */
+export async function createApp(options: { logger?: false } = {}): Promise<NestFastifyApplication> {
+  const settings = appConfig();
+  const adapter = new FastifyAdapter({
+    trustProxy: settings.trustProxy,
+    bodyLimit: settings.bodyLimitBytes,
+    connectionTimeout: settings.requestTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    // Requests carry the caller's X-Request-Id when it is sane, a fresh one otherwise.
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: options.logger !== false,
+    logger: options.logger,
+  });
+  const config = app.get<AppConfig>(appConfig.KEY);
+  const auth = app.get<AuthConfig>(authConfig.KEY);
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  await app.register(fastifyHelmet, {
+    // The explorer's page needs its own inline styles and data: images; nothing else does.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        // Plain http is normal on a developer's machine; TLS is the proxy's business.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0) {
+    await app.register(fastifyCors, {
+      origin: config.corsOrigins,
+      exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'WWW-Authenticate'],
+    });
+  }
+
+  app.setGlobalPrefix('customer-event', { exclude: ['health', 'health/ready', DEV_TOKEN_PATH] });
+  app.enableVersioning({ type: VersioningType.URI, prefix: 'v', defaultVersion: [VERSION_NEUTRAL, '2.0'] });
+  app.enableShutdownHooks();
+  setupSwagger(app, auth);
+  await app.init();
+  await fastify.ready();
+  return app;
+}

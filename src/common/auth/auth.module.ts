@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { authConfig, type AuthConfig, databaseConfig, type DatabaseConfig } from '../../config';
+import { AccessTokenGuard } from './access-token.guard';
+import { DevIssuerKeys } from './dev-issuer.keys';
+import { DevTokenController } from './dev-token.controller';
+import { JwtStrategy } from './jwt.strategy';
+
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  controllers: [DevTokenController],
+  providers: [
+    JwtStrategy,
+    {
+      provide: DevIssuerKeys,
+      inject: [authConfig.KEY, databaseConfig.KEY],
+      useFactory: (auth: AuthConfig, database: DatabaseConfig) => (auth.devIssuer ? DevIssuerKeys.loadOrCreate(database.dataDir) : null),
+    },
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,55 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { authConfig, type AuthConfig } from '../../config';
+import { Caller } from './caller';
+import { DevIssuerKeys } from './dev-issuer.keys';
+import { scopesOf } from './scopes';
+
+/**
+ * Validates bearer access tokens: an asymmetric signature (keys from the
+ * issuer's JWKS, or the local dev issuer's key), `iss`, `aud`, `exp` and
+ * `nbf` within the clock tolerance. HMAC and `none` are never in the
+ * algorithm allow-list, so neither can pass.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Optional() @Inject(DevIssuerKeys) devIssuer: DevIssuerKeys | null,
+  ) {
+    const keys: Record<string, unknown> = config.jwksUri
+      ? {
+          secretOrKeyProvider: passportJwtSecret({
+            jwksUri: config.jwksUri,
+            cache: true,
+            cacheMaxAge: 10 * 60 * 1000,
+            // An unknown kid refetches the JWKS (key rotation), at most this often.
+            rateLimit: true,
+            jwksRequestsPerMinute: 10,
+            timeout: 5000,
+          }),
+        }
+      : { secretOrKey: devIssuer!.publicKeyPem };
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      ignoreExpiration: false,
+      issuer: config.issuer,
+      audience: config.audience,
+      algorithms: config.algorithms,
+      jsonWebTokenOptions: { clockTolerance: config.clockToleranceSeconds },
+      ...keys,
+    } as StrategyOptionsWithoutRequest);
+  }
+
+  validate(claims: Record<string, unknown>): Caller {
+    const bound = claims[this.config.customerClaim];
+    return {
+      subject: typeof claims.sub === 'string' ? claims.sub : 'unknown',
+      clientId: [claims.client_id, claims.azp, claims.cid].find((value): value is string => typeof value === 'string'),
+      scopes: scopesOf(claims),
+      customerNumber: typeof bound === 'string' || typeof bound === 'number' ? String(bound) : undefined,
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { type ArgumentMetadata, Injectable, PipeTransform, type Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { ValidationError, validateSync } from 'class-validator';
+import { ProblemFieldError, ValidationErrorLiteral } from '../errors/problem';
+import { ValidationProblem } from '../errors/problem.exception';
+import { WIRE_ALIASES } from './wire-member.decorator';
+
+const LITERALS: Record<string, ValidationErrorLiteral> = {
+  isDefined: 'required',
+  isNotEmpty: 'required',
+  maxLength: 'max-length',
+  minLength: 'min-length',
+  min: 'out-of-range',
+  max: 'out-of-range',
+  isIn: 'unknown-enum',
+  isEnum: 'unknown-enum',
+};
+
+/** wire name -> property name, for a class whose members carry @Member/@Expose. */
+export function wireNamesOf(type: Type<unknown>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const exposed of defaultMetadataStorage.getExposedMetadatas(type)) {
+    if (exposed.propertyName) names.set(exposed.options.name ?? exposed.propertyName, exposed.propertyName);
+  }
+  return names;
+}
+
+/**
+ * Validates bodies and query strings by their wire (kebab-case) names: unknown
+ * members are rejected rather than dropped, aliases are folded into their
+ * canonical member, and every failure is reported with the wire name as tag.
+ */
+@Injectable()
+export class WireValidationPipe implements PipeTransform {
+  private readonly cache = new Map<Type<unknown>, Map<string, string>>();
+
+  /** `expectedType` for parameters whose declared type a generic hides from reflection. */
+  constructor(private readonly expectedType?: Type<unknown>) {}
+
+  transform(value: unknown, { type, metatype: declared }: ArgumentMetadata): unknown {
+    const metatype = this.expectedType ?? declared;
+    if ((type !== 'body' && type !== 'query') || !metatype) return value;
+    const names = this.namesOf(metatype);
+    if (names.size === 0) return value;
+    return validateWire(metatype, names, value, type);
+  }
+
+  private namesOf(metatype: Type<unknown>): Map<string, string> {
+    let names = this.cache.get(metatype);
+    if (!names) {
+      names = wireNamesOf(metatype);
+      this.cache.set(metatype, names);
+    }
+    return names;
+  }
+}
+
+export function validateWire<T>(
+  metatype: Type<T>,
+  names: Map<string, string>,
+  value: unknown,
+  type: 'body' | 'query',
+): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    if (type === 'query' && value === undefined) value = {};
+    else throw new ValidationProblem([{ tag: 'body', error: 'invalid-format', message: 'The body must be a JSON object' }]);
+  }
+  const errors: ProblemFieldError[] = [];
+  const input: Record<string, unknown> = {};
+  const place = type === 'body' ? 'member of this body' : 'parameter of this operation';
+  for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
+    const alias = WIRE_ALIASES[key];
+    const canonical = names.has(key) ? key : alias && names.has(alias) ? alias : undefined;
+    if (!canonical) {
+      errors.push({ tag: key, error: 'not-allowed', message: `'${key}' is not a ${place}` });
+    } else if (type === 'query' && Array.isArray(raw)) {
+      errors.push({ tag: key, error: 'invalid-format', message: `'${key}' must be given once` });
+    } else if (canonical in input) {
+      errors.push({ tag: key, error: 'not-allowed', message: `'${key}' and '${canonical}' name the same ${type === 'body' ? 'member' : 'parameter'}` });
+    } else {
+      input[canonical] = raw;
+    }
+  }
+  const instance = plainToInstance(metatype, input, { excludeExtraneousValues: true, exposeDefaultValues: true });
+  const wireOf = new Map([...names].map(([wire, property]) => [property, wire]));
+  const reported = new Set(errors.map((error) => error.tag));
+  for (const failure of validateSync(instance as object, { forbidUnknownValues: false, stopAtFirstError: true })) {
+    const tag = wireOf.get(failure.property) ?? failure.property;
+    if (!reported.has(tag)) errors.push(describe(failure, tag));
+  }
+  if (errors.length > 0) throw new ValidationProblem(errors);
+  return instance;
+}
+
+function describe(failure: ValidationError, tag: string): ProblemFieldError {
+  const [constraint, text] = Object.entries(failure.constraints ?? {})[0] ?? ['invalid', 'is invalid'];
+  const error = LITERALS[constraint] ?? 'invalid-format';
+  if (error === 'required') return { tag, error, message: `'${tag}' is required` };
+  const subject = [tag, failure.property].find((name) => text.startsWith(`${name} `));
+  const message = subject ? `'${tag}'${text.slice(subject.length)}` : `'${tag}': ${text}`;
+  return { tag, error, message };
+}

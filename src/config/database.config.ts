@@ -1,0 +1,39 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { resolve } from 'node:path';
+import { toInt, validateEnv } from './validate-env';
+
+class DatabaseEnv {
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR: string = './data';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 3_000;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  DATABASE_RETRY_AFTER_S: number = 5;
+}
+
+export const databaseConfig = registerAs('database', () => {
+  const env = validateEnv(DatabaseEnv);
+  return {
+    /** A real PostgreSQL; when absent the service runs an embedded one (PGlite) in dataDir. */
+    url: env.DATABASE_URL,
+    dataDir: resolve(env.DATA_DIR),
+    poolSize: env.DATABASE_POOL_SIZE,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    retryAfterSeconds: env.DATABASE_RETRY_AFTER_S,
+  };
+});
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;

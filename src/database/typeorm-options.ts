@@ -1,0 +1,35 @@
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config';
+import { EventEntity } from '../events/core/event.entity';
+import { EVENT_KINDS } from '../events/event-kinds';
+import { MIGRATIONS } from './migrations';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export const ENTITIES = [EventEntity, ...EVENT_KINDS.map((kind) => kind.entity)];
+
+/**
+ * The one place TypeORM is configured, for the service and the migration CLI
+ * alike. The schema comes only from migrations, never from synchronize.
+ * `embedded` means PGlite: one backend session, so a pool of exactly one.
+ */
+export function buildTypeOrmOptions(config: DatabaseConfig, url: string, embedded: boolean): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    poolSize: embedded ? 1 : config.poolSize,
+    connectTimeoutMS: config.connectTimeoutMs,
+    extra: {
+      // Time to wait for a pooled connection, and the most a statement may run.
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      statement_timeout: config.statementTimeoutMs,
+      idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
+      application_name: 'customer-event-api',
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Injectable, Type } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Caller } from '../../common/auth/caller';
+import { wireNamesOf } from '../../common/http/wire-validation.pipe';
+import { CreateEventBase } from './dto/create-event.dto';
+import { EventKind } from './event-kind';
+import { DETAIL_MEMBERS, EventPresenter, WireObject } from './event.presenter';
+import { EventXmlFlattener, EventXmlRenderer } from './event-xml';
+import { EventsService, RegistrationResult } from './events.service';
+
+export interface EventKindOperations {
+  readonly kind: EventKind;
+  detail(eventId: number, caller: Caller, include?: string, trim?: string): Promise<WireObject>;
+  register(body: CreateEventBase, caller: Caller, idempotencyKey: string | null): Promise<RegistrationResult>;
+}
+
+/**
+ * The service of one kind: its detail (the common detail plus the kind's own
+ * members) and its registration (the event and its kind row in one
+ * transaction). A kind module only names its kind.
+ */
+export function EventKindService(kind: EventKind): Type<EventKindOperations> {
+  const memberNames = [...wireNamesOf(kind.members)];
+  const requestNames = [...wireNamesOf(kind.createDto)].filter(([wire]) => wire !== 'event-data-xml');
+
+  @Injectable()
+  class KindService implements EventKindOperations {
+    readonly kind = kind;
+    private readonly kindColumns: string[];
+
+    constructor(
+      readonly events: EventsService,
+      readonly presenter: EventPresenter,
+      readonly flattener: EventXmlFlattener,
+      readonly renderer: EventXmlRenderer,
+      @InjectDataSource() dataSource: DataSource,
+    ) {
+      this.kindColumns = dataSource
+        .getMetadata(kind.entity)
+        .columns.filter((column) => !column.isPrimary)
+        .map((column) => column.propertyName);
+    }
+
+    async detail(eventId: number, caller: Caller, include?: string, trim?: string): Promise<WireObject> {
+      const shape = this.presenter.parseShape(include, trim, [...DETAIL_MEMBERS, ...memberNames.map(([wire]) => wire)]);
+      const event = await this.events.findVisible(eventId, caller, kind.eventKind);
+      const details = await this.events.kindDetails(kind.entity, event);
+      const source = { ...event, ...details } as Record<string, unknown>;
+      const members = Object.fromEntries(memberNames.map(([wire, property]) => [wire, source[property] ?? null]));
+      return this.presenter.detail(event, shape, members);
+    }
+
+    async register(body: CreateEventBase, caller: Caller, idempotencyKey: string | null): Promise<RegistrationResult> {
+      const values = body as unknown as Record<string, unknown>;
+      if (body.eventDataXml != null) this.flattener.assertValid(body.eventDataXml);
+      const eventDataXml =
+        body.eventDataXml ??
+        this.renderer.render(`${kind.name}-event`, requestNames.map(([wire, property]) => [wire, values[property]]));
+      return this.events.register(
+        {
+          customerNumber: body.customerNumber,
+          eventKind: kind.eventKind,
+          description: body.description ?? null,
+          eventDataXml,
+          workitemId: (values.workitemId as string | undefined) ?? null,
+          idempotencyKey,
+          canonicalBody: { ...values },
+          kind: { entity: kind.entity, values: Object.fromEntries(this.kindColumns.map((column) => [column, values[column] ?? null])) },
+        },
+        caller,
+      );
+    }
+  }
+  return KindService;
+}

@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { appConfig, type AppConfig } from '../../config';
+import { ValidationProblem } from '../../common/errors/problem.exception';
+
+export interface XmlKeyValue {
+  parentKey: string | null;
+  key: string;
+  value: string;
+}
+
+type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+const TEXT = '#text';
+const CDATA = '#cdata';
+const ATTRIBUTES = ':@';
+const ATTRIBUTE_PREFIX = '@';
+
+/**
+ * Parses event payloads safely and flattens them into key-values.
+ *
+ * Safety: payloads are bounded in size and depth before parsing, and a
+ * DOCTYPE is refused outright, so no DTD or external entity is ever resolved
+ * and no entity can expand; only XML's five predefined entities and
+ * character references are decoded.
+ */
+@Injectable()
+export class EventXmlFlattener {
+  private readonly parser = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: ATTRIBUTE_PREFIX,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    cdataPropName: CDATA,
+    commentPropName: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    processEntities: true,
+    htmlEntities: false,
+  });
+
+  constructor(@Inject(appConfig.KEY) private readonly config: Pick<AppConfig, 'xmlMaxBytes' | 'xmlMaxDepth'>) {}
+
+  /** Throws a 400 problem naming `event-data-xml` unless the payload is safe, well-formed XML. */
+  assertValid(xml: string, tag = 'event-data-xml'): void {
+    const fail = (error: 'max-length' | 'invalid-format', message: string) => {
+      throw new ValidationProblem([{ tag, error, message: `'${tag}' ${message}` }]);
+    };
+    if (Buffer.byteLength(xml, 'utf8') > this.config.xmlMaxBytes) fail('max-length', `must be at most ${this.config.xmlMaxBytes} bytes`);
+    if (/<!DOCTYPE|<!ENTITY/i.test(xml)) fail('invalid-format', 'must not contain a DOCTYPE or entity declarations');
+    const depth = maxDepth(xml);
+    if (depth > this.config.xmlMaxDepth) fail('invalid-format', `must not nest elements deeper than ${this.config.xmlMaxDepth} levels`);
+    const verdict = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+    if (verdict !== true) fail('invalid-format', `is not well-formed XML: ${verdict.err.msg} (line ${verdict.err.line})`);
+  }
+
+  /**
+   * One entry per leaf value in document order. A leaf is an element without
+   * child elements, or an attribute (key `@name`); its parent key is the
+   * element that directly contains it. Repeated elements give repeated entries.
+   */
+  flatten(xml: string | null): XmlKeyValue[] {
+    if (!xml) return [];
+    let document: OrderedNode[];
+    try {
+      document = this.parser.parse(xml) as OrderedNode[];
+    } catch {
+      return []; // stored payloads were validated on write; an old malformed one shows no key-values
+    }
+    const entries: XmlKeyValue[] = [];
+    for (const node of document) visit(node, null, entries);
+    return entries;
+  }
+}
+
+function visit(node: OrderedNode, parentKey: string | null, entries: XmlKeyValue[]): void {
+  const name = Object.keys(node).find((key) => key !== ATTRIBUTES);
+  if (!name || name === TEXT || name === CDATA) return;
+  for (const [attribute, value] of Object.entries(node[ATTRIBUTES] ?? {})) {
+    const bare = attribute.slice(ATTRIBUTE_PREFIX.length);
+    if (bare === 'xmlns' || bare.startsWith('xmlns:')) continue; // namespace declarations are not data
+    entries.push({ parentKey: name, key: attribute, value: String(value) });
+  }
+  const children = (node[name] as OrderedNode[]) ?? [];
+  const hasElements = children.some((child) => isElement(child));
+  if (!hasElements) {
+    entries.push({ parentKey, key: name, value: children.map(textOf).join('') });
+    return;
+  }
+  for (const child of children) {
+    if (isElement(child)) visit(child, name, entries);
+    else {
+      const text = textOf(child);
+      if (text.trim() !== '') entries.push({ parentKey: name, key: TEXT, value: text });
+    }
+  }
+}
+
+function isElement(node: OrderedNode): boolean {
+  return Object.keys(node).some((key) => key !== ATTRIBUTES && key !== TEXT && key !== CDATA);
+}
+
+function textOf(node: OrderedNode): string {
+  if (TEXT in node) return String(node[TEXT]);
+  if (CDATA in node) return (node[CDATA] as OrderedNode[]).map(textOf).join('');
+  return '';
+}
+
+/** Element nesting depth by a linear scan, so a 10,000-deep document is refused before any parser recurses. */
+export function maxDepth(xml: string): number {
+  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[^\s>\/!?][^>]*?(\/?)>/g;
+  let depth = 0;
+  let deepest = 0;
+  for (const match of xml.matchAll(tags)) {
+    if (match[0].startsWith('<!') || match[0].startsWith('<?')) continue;
+    if (match[1] === '/') depth--;
+    else if (match[2] !== '/') deepest = Math.max(deepest, ++depth);
+  }
+  return deepest;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Renders a registration without a payload as XML: a root named after the kind, one child per member. */
+@Injectable()
+export class EventXmlRenderer {
+  render(root: string, members: Iterable<[string, unknown]>): string {
+    let xml = `<${root}>`;
+    for (const [name, value] of members) {
+      if (value === null || value === undefined) continue;
+      xml += `<${name}>${escapeXml(String(value))}</${name}>`;
+    }
+    return `${xml}</${root}>`;
+  }
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ESCAPES[char]);
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Inject } from '@nestjs/common';
+import { databaseConfig, type DatabaseConfig } from '../config';
+import { Public } from '../common/auth/public.decorator';
+import { ApiProblems } from '../common/errors/problem.dto';
+import { ServiceUnavailableProblem } from '../common/errors/problem.exception';
+
+@ApiTags('Health')
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    @Inject(databaseConfig.KEY) private readonly config: DatabaseConfig,
+  ) {}
+
+  /** Liveness: the process answers. It never depends on the database, so an outage does not restart it. */
+  @Public()
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ operationId: 'liveness', summary: 'Liveness: the process is up' })
+  @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok', info: {}, error: {}, details: {} } } })
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Readiness: the database answers within its timeout. */
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ operationId: 'readiness', summary: 'Readiness: the database is reachable' })
+  @ApiOkResponse({
+    description: 'Ready to serve',
+    schema: { example: { status: 'ok', info: { database: { status: 'up' } }, error: {}, details: { database: { status: 'up' } } } },
+  })
+  @ApiProblems(503)
+  async ready() {
+    try {
+      return await this.health.check([() => this.database.pingCheck('database', { timeout: this.config.connectTimeoutMs })]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        throw new ServiceUnavailableProblem('The database is not reachable', this.config.retryAfterSeconds);
+      }
+      throw error;
+    }
+  }
+}
