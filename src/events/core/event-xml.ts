@@ -37,8 +37,8 @@ export class EventXmlFlattener {
     commentPropName: false,
     ignoreDeclaration: true,
     ignorePiTags: true,
-    processEntities: true,
-    htmlEntities: false,
+    // Entities are checked in assertValid and decoded here, by XML's rules only.
+    processEntities: false,
   });
 
   constructor(@Inject(appConfig.KEY) private readonly config: Pick<AppConfig, 'xmlMaxBytes' | 'xmlMaxDepth'>) {}
@@ -52,6 +52,8 @@ export class EventXmlFlattener {
     if (/<!DOCTYPE|<!ENTITY/i.test(xml)) fail('invalid-format', 'must not contain a DOCTYPE or entity declarations');
     const depth = maxDepth(xml);
     if (depth > this.config.xmlMaxDepth) fail('invalid-format', `must not nest elements deeper than ${this.config.xmlMaxDepth} levels`);
+    const undefinedEntity = unknownEntity(xml);
+    if (undefinedEntity) fail('invalid-format', `uses an undefined entity reference '${undefinedEntity.slice(0, 20)}'`);
     const verdict = XMLValidator.validate(xml, { allowBooleanAttributes: false });
     if (verdict !== true) fail('invalid-format', `is not well-formed XML: ${verdict.err.msg} (line ${verdict.err.line})`);
   }
@@ -81,7 +83,7 @@ function visit(node: OrderedNode, parentKey: string | null, entries: XmlKeyValue
   for (const [attribute, value] of Object.entries(node[ATTRIBUTES] ?? {})) {
     const bare = attribute.slice(ATTRIBUTE_PREFIX.length);
     if (bare === 'xmlns' || bare.startsWith('xmlns:')) continue; // namespace declarations are not data
-    entries.push({ parentKey: name, key: attribute, value: String(value) });
+    entries.push({ parentKey: name, key: attribute, value: decodeEntities(String(value)) });
   }
   const children = (node[name] as OrderedNode[]) ?? [];
   const hasElements = children.some((child) => isElement(child));
@@ -103,9 +105,31 @@ function isElement(node: OrderedNode): boolean {
 }
 
 function textOf(node: OrderedNode): string {
-  if (TEXT in node) return String(node[TEXT]);
+  if (TEXT in node) return decodeEntities(String(node[TEXT]));
   if (CDATA in node) return (node[CDATA] as OrderedNode[]).map(textOf).join('');
   return '';
+}
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&(lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g;
+
+/** XML's five predefined entities and character references; nothing else exists without a DTD. */
+export function decodeEntities(text: string): string {
+  return text.replace(REFERENCE, (_, name: string) =>
+    name.startsWith('#') ? String.fromCodePoint(name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)) : PREDEFINED[name],
+  );
+}
+
+/** The first `&...` outside CDATA and comments that is not a predefined entity or a valid character reference. */
+function unknownEntity(xml: string): string | undefined {
+  const markup = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, '');
+  for (const match of markup.matchAll(/&[^;&<\s]{0,32};?/g)) {
+    const reference = /^&(lt|gt|amp|quot|apos|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));$/.exec(match[0]);
+    if (!reference) return match[0];
+    const code = reference[2] ? parseInt(reference[2], 10) : reference[3] ? parseInt(reference[3], 16) : undefined;
+    if (code !== undefined && (code < 1 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))) return match[0];
+  }
+  return undefined;
 }
 
 /** Element nesting depth by a linear scan, so a 10,000-deep document is refused before any parser recurses. */
