@@ -2,6 +2,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import { VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
@@ -33,6 +34,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
     bufferLogs: options.logger !== false,
     logger: options.logger,
   });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(appConfig.KEY);
   const auth = app.get<AuthConfig>(authConfig.KEY);
 

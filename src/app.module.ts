@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { ClassificationsModule } from './classifications/classifications.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { WireValidationPipe } from './common/http/wire-validation.pipe';
-import { configNamespaces } from './config';
+import { appConfig, type AppConfig, configNamespaces } from './config';
+import { AccessTokenGuard } from './common/auth/access-token.guard';
+import { ClientThrottlerGuard } from './common/http/client-throttler.guard';
+import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -13,6 +17,11 @@ import { HealthModule } from './health/health.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: configNamespaces, ignoreEnvFile: true, cache: true }),
+    LoggingModule,
+    ThrottlerModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }] }),
+    }),
     DatabaseModule,
     AuthModule,
     HealthModule,
@@ -20,6 +29,9 @@ import { HealthModule } from './health/health.module';
     ClassificationsModule,
   ],
   providers: [
+    // Guards run in this order: who is calling, then how often.
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+    { provide: APP_GUARD, useClass: ClientThrottlerGuard },
     { provide: APP_PIPE, useValue: new WireValidationPipe() },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],

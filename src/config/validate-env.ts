@@ -8,7 +8,9 @@ type EnvSource = Record<string, string | undefined>;
  * with a message that names the setting, its value and what it must be.
  */
 export function validateEnv<T extends object>(schema: new () => T, env: EnvSource = process.env): T {
-  const settings = plainToInstance(schema, env, { exposeDefaultValues: true, enableImplicitConversion: false });
+  // An empty value (`DATABASE_URL=`) means "not set", as in .env.example.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const settings = plainToInstance(schema, given, { exposeDefaultValues: true, enableImplicitConversion: false });
   const errors = validateSync(settings, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((error) => {

@@ -1,6 +1,7 @@
 import { Controller, Get, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Inject } from '@nestjs/common';
 import { databaseConfig, type DatabaseConfig } from '../config';
 import { Public } from '../common/auth/public.decorator';
@@ -8,6 +9,7 @@ import { ApiProblems } from '../common/errors/problem.dto';
 import { ServiceUnavailableProblem } from '../common/errors/problem.exception';
 
 @ApiTags('Health')
+@SkipThrottle()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

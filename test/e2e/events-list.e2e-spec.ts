@@ -45,7 +45,7 @@ describe(`GET /events and /events/{event-id} (${databaseMode} database)`, () => 
     let href: string | undefined = `${api.origin}/customer-event/events?customer-number=${customer()}&page-size=${pageSize}`;
     let pages = 0;
     while (href) {
-      const page = await api.request('GET', href.slice(api.origin.length));
+      const page: { status: number; body: any } = await api.request("GET", href.slice(api.origin.length));
       expect(page.status).toBe(200);
       seen.push(...ids(page));
       href = page.body.navigations.find((link: any) => link.rel === 'next')?.href;

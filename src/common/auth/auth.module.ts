@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { authConfig, type AuthConfig, databaseConfig, type DatabaseConfig } from '../../config';
-import { AccessTokenGuard } from './access-token.guard';
 import { DevIssuerKeys } from './dev-issuer.keys';
 import { DevTokenController } from './dev-token.controller';
 import { JwtStrategy } from './jwt.strategy';
@@ -17,7 +15,6 @@ import { JwtStrategy } from './jwt.strategy';
       inject: [authConfig.KEY, databaseConfig.KEY],
       useFactory: (auth: AuthConfig, database: DatabaseConfig) => (auth.devIssuer ? DevIssuerKeys.loadOrCreate(database.dataDir) : null),
     },
-    { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],
 })
 export class AuthModule {}

@@ -93,7 +93,17 @@ export class EventsService {
     const fingerprint = fingerprintOf(registration);
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await this.dataSource.transaction((manager) => this.insertOrFind(manager, registration, fingerprint));
-      if (result) return result;
+      if (result) {
+        // Every registration is attributable to a token's subject and client; the token itself is never logged.
+        this.logger.log({
+          msg: result.created ? 'event registered' : 'registration replayed',
+          eventId: result.event.eventId,
+          eventKind: registration.eventKind,
+          subject: caller.subject,
+          clientId: caller.clientId,
+        });
+        return result;
+      }
     }
     // The conflicting registration kept rolling back between our insert and our read.
     throw new ConflictProblem('A concurrent registration with the same key did not settle; retry the request');

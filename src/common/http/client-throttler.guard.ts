@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Caller } from '../auth/caller';
+
+/**
+ * Rate limits per client: the token's client id, else its subject, else (for
+ * public routes) the address. Runs after the access-token guard, so a caller
+ * is known; 429 answers carry Retry-After.
+ */
+@Injectable()
+export class ClientThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(request: { user?: Caller; ip?: string }): Promise<string> {
+    const caller = request.user;
+    if (caller?.clientId) return `client:${caller.clientId}`;
+    if (caller?.subject) return `subject:${caller.subject}`;
+    return `ip:${request.ip ?? 'unknown'}`;
+  }
+}
