@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { OAuth2Server } from 'oauth2-mock-server';
 
 export interface LocalIssuer {
@@ -19,7 +20,7 @@ export interface LocalIssuer {
  */
 export async function startLocalIssuer(): Promise<LocalIssuer> {
   const server = new OAuth2Server();
-  const key = await server.issuer.keys.generate('RS256');
+  const firstKid = await addRs256Key(server);
   await server.start(0, '127.0.0.1');
   const url = server.issuer.url;
   if (!url) throw new Error('The local OIDC issuer did not report its URL');
@@ -27,7 +28,7 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
     server,
     url,
     jwksUri: `${url}/jwks`,
-    firstKid: key.kid,
+    firstKid,
     async clientCredentialsToken(form) {
       const response = await fetch(`${url}/token`, {
         method: 'POST',
@@ -44,4 +45,17 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
       if (server.listening) await server.stop();
     },
   };
+}
+
+/**
+ * Generates an RS256 key and adds it to the issuer's JWKS; returns its kid.
+ *
+ * Not `server.issuer.keys.generate()`: under Jest the WebCrypto JWK it exports
+ * comes from another realm, so the server's own "plain object" check rejects
+ * it ("Invalid jwk format"). `keys.add()` copies the key first and works.
+ */
+export async function addRs256Key(server: OAuth2Server, kid: string = `test-${randomUUID()}`): Promise<string> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = await server.issuer.keys.add({ ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256' });
+  return key.kid;
 }

@@ -54,12 +54,9 @@ export class EventPresenter {
   }
 
   detail(event: EventEntity, shape: Shape, kindMembers: WireObject = {}): WireObject {
-    const detail: WireObject = {
-      ...this.common(event),
-      ...kindMembers,
-      'event-data-xml': event.eventDataXml,
-      'event-data-key-values': this.keyValues(event.eventDataXml),
-    };
+    const detail: WireObject = { ...this.common(event), ...kindMembers, 'event-data-xml': event.eventDataXml };
+    // Flattening is the costly part of a detail: skip it when the caller trims it away.
+    if (!shape.trim.has('event-data-key-values')) detail['event-data-key-values'] = this.keyValues(event.eventDataXml);
     return applyTrim(detail, shape);
   }
 
