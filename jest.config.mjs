@@ -1,29 +1,28 @@
-// Jest in ESM mode: every @nestjs/* 12 package is ESM-only, and Jest on Node 20
-// cannot require() ESM. The few CommonJS dependencies that require() an
-// ESM-only package get that package transformed to CommonJS.
-const esmOnlyRequiredFromCjs = ['jose', 'content-disposition', 'cookie'];
+// Jest runs the suite as CommonJS. Every @nestjs/* 12 package is ESM-only, and
+// CommonJS packages such as @nestjs/throttler require() them; Jest on Node 20
+// cannot require() ESM, so those ESM-only packages are compiled to CommonJS
+// with swc, giving one consistent module world (and one copy of each class).
+// Node's --experimental-vm-modules stays on for PGlite's dynamic imports.
+const esmOnlyPackages = ['@nestjs', 'jose', 'content-disposition', 'cookie', 'oauth2-mock-server', 'basic-auth'];
 
-const swcTypeScript = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      keepClassNames: true,
-      target: 'es2022',
-    },
-    module: { type: 'es6' },
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+    target: 'es2022',
   },
-];
+  module: { type: 'commonjs' },
+};
 
 const shared = {
   testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: {
-    '^.+\\.ts$': swcTypeScript,
-    [`node_modules/(${esmOnlyRequiredFromCjs.join('|')})/.+\\.js$`]: ['@swc/jest', { module: { type: 'commonjs' } }],
+    '^.+\\.ts$': ['@swc/jest', swc],
+    '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyRequiredFromCjs.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
 };
 
 export default {

@@ -5,8 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { AppModule } from './app.module';
 import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
+import { acceptJsonBodiesOnly } from './common/http/json-bodies.hook';
+import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem';
 import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
 import { setupSwagger } from './swagger';
 
@@ -29,9 +32,11 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: options.logger !== false,
+    abortOnError: false,
     logger: options.logger,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
@@ -39,6 +44,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
   const auth = app.get<AuthConfig>(authConfig.KEY);
 
   const fastify = app.getHttpAdapter().getInstance();
+  acceptJsonBodiesOnly(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
@@ -69,4 +75,28 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
   await app.init();
   await fastify.ready();
   return app;
+}
+
+/**
+ * Requests Node refuses before fastify routes them (headers over the 16 KiB
+ * limit, broken HTTP, a request that took too long) get problem JSON too,
+ * instead of fastify's default `{"error": ...}` body (CONTRACT.md, Errors).
+ */
+function answerClientError(error: { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'The request headers are larger than this service accepts'
+      : status === 408
+        ? 'The request did not arrive in time'
+        : 'The request is not valid HTTP';
+  const { type, title, problem } = problemFor(status);
+  const body = JSON.stringify({ type, title, status, detail, instance: '/', problem });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

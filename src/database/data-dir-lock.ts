@@ -6,6 +6,9 @@ import { join } from 'node:path';
  * processes writing one PostgreSQL data directory would corrupt it.
  */
 export class DataDirLock {
+  /** Folders this process holds, so a second open inside one process is refused too. */
+  private static readonly held = new Set<string>();
+
   private constructor(private readonly path: string) {}
 
   static acquire(dataDir: string): DataDirLock {
@@ -16,11 +19,13 @@ export class DataDirLock {
         const fd = openSync(path, 'wx');
         writeSync(fd, String(process.pid));
         closeSync(fd);
+        DataDirLock.held.add(path);
         return new DataDirLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number(readFileSync(path, 'utf8').trim());
-        if (owner && owner !== process.pid && isAlive(owner)) {
+        const heldHere = owner === process.pid && DataDirLock.held.has(path);
+        if (heldHere || (owner && owner !== process.pid && isAlive(owner))) {
           throw new Error(
             `The data folder ${dataDir} is in use by another process (pid ${owner}). ` +
               'Stop that process, or give this one its own folder with DATA_DIR.',
@@ -33,6 +38,7 @@ export class DataDirLock {
   }
 
   release(): void {
+    DataDirLock.held.delete(this.path);
     try {
       unlinkSync(this.path);
     } catch {

@@ -43,7 +43,7 @@ export const databaseMode = process.env.DATABASE_URL ? 'postgresql' : 'embedded'
  */
 export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
   const saved = { ...process.env };
-  const dataDir = mkdtempSync(join(tmpdir(), 'customer-event-test-'));
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'customer-event-test-'));
   Object.assign(process.env, { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' }, env);
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete process.env[name];
   let app: NestFastifyApplication;
