@@ -1,13 +1,14 @@
 import { Injectable, Logger, Type } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { Caller } from '../../common/auth/caller';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../../common/errors/problem.exception';
 import { ListEventsQuery } from './dto/list-events.query';
 import { EventKindCatalog } from './event-kind.catalog';
 import { EventEntity } from './event.entity';
 import { KindDetailsEntity } from './kind-details.entity';
+import type { PageSlice } from './paginator';
 
 export interface Registration {
   customerNumber: string;
@@ -44,23 +45,33 @@ export class EventsService {
   ) {}
 
   /** One page of events, newest first by default, plus the exact count. */
-  async list(query: ListEventsQuery, caller: Caller, window: { offset: number; limit: number }, withXml: boolean) {
+  async list(query: ListEventsQuery, caller: Caller, window: PageSlice, withXml: boolean) {
+    const total = await this.filtered(query, caller).getCount();
+    if (window.offset >= total) return { total, events: [] as EventEntity[] };
+    return { total, events: await this.pageQuery(query, caller, window, withXml).getMany() };
+  }
+
+  /** The page's SELECT: the filters, then the sort with event_id as tie-break, so an index serves it. */
+  pageQuery(query: ListEventsQuery, caller: Caller, window: PageSlice, withXml: boolean): SelectQueryBuilder<EventEntity> {
+    const qb = this.filtered(query, caller);
+    const direction = query.sortOrder === 'asc' ? 'ASC' : 'DESC';
+    const [first, ...tieBreaks] = SORT_COLUMNS[query.sortBy];
+    qb.orderBy(first, direction);
+    for (const column of tieBreaks) qb.addOrderBy(column, direction);
+    const select = ['event.customerNumber', 'event.eventId', 'event.creationDatetime', 'event.description', 'event.eventKind'];
+    if (withXml) select.push('event.eventDataXml');
+    return qb.select(select).offset(window.offset).limit(window.limit);
+  }
+
+  /** Every list query is scoped by customer-number when there is one (and always for a bound token). */
+  private filtered(query: ListEventsQuery, caller: Caller): SelectQueryBuilder<EventEntity> {
     const customerNumber = this.customerScope(query.customerNumber, caller);
     const qb = this.events.createQueryBuilder('event');
     if (customerNumber !== undefined) qb.andWhere('event.customerNumber = :customerNumber', { customerNumber });
     if (query.eventKind) qb.andWhere('event.eventKind IN (:...kinds)', { kinds: this.catalog.resolveFilter(query.eventKind) });
     if (query.dateFrom) qb.andWhere('event.creationDatetime >= :dateFrom', { dateFrom: new Date(query.dateFrom) });
     if (query.dateTo) qb.andWhere('event.creationDatetime < :dateTo', { dateTo: new Date(query.dateTo) });
-    const total = await qb.getCount();
-    if (window.offset >= total) return { total, events: [] as EventEntity[] };
-    const direction = query.sortOrder === 'asc' ? 'ASC' : 'DESC';
-    const columns = SORT_COLUMNS[query.sortBy];
-    qb.orderBy(columns[0], direction);
-    for (const column of columns.slice(1)) qb.addOrderBy(column, direction);
-    const select = ['event.customerNumber', 'event.eventId', 'event.creationDatetime', 'event.description', 'event.eventKind'];
-    if (withXml) select.push('event.eventDataXml');
-    const events = await qb.select(select).offset(window.offset).limit(window.limit).getMany();
-    return { total, events };
+    return qb;
   }
 
   /** An event the caller may see; 404 also when it belongs to another customer or is of another kind. */
