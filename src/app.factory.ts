@@ -70,7 +70,6 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
 
   app.setGlobalPrefix('customer-event', { exclude: ['health', 'health/ready', DEV_TOKEN_PATH] });
   app.enableVersioning({ type: VersioningType.URI, prefix: 'v', defaultVersion: [VERSION_NEUTRAL, '2.0'] });
-  app.enableShutdownHooks();
   setupSwagger(app, auth);
   await app.init();
   await fastify.ready();

@@ -1,13 +1,40 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { appConfig } from './config';
+import { appConfig, type AppConfig } from './config';
 
 async function bootstrap() {
   const app = await createApp();
-  const { port, host } = app.get(appConfig.KEY) as ReturnType<typeof appConfig>;
-  await app.listen(port, host);
-  new Logger('Bootstrap').log(`Customer Event API listening on http://localhost:${port}/customer-event (explorer: /swagger-ui)`);
+  const config = app.get<AppConfig>(appConfig.KEY);
+  const logger = new Logger('Lifecycle');
+
+  // SIGTERM (orchestrators) and SIGINT (Ctrl-C): stop accepting, let in-flight
+  // requests finish, close the pool and the embedded database, exit 0. A
+  // shutdown that outlasts the grace period exits 1 rather than hang.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down (grace ${config.shutdownGraceMs} ms)`);
+    const deadline = setTimeout(() => {
+      logger.error(`Shutdown took longer than ${config.shutdownGraceMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    deadline.unref();
+    try {
+      await app.close();
+      logger.log('Stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error(`Shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
+  await app.listen(config.port, config.host);
+  new Logger('Bootstrap').log(`Customer Event API listening on http://localhost:${config.port}/customer-event (explorer: /swagger-ui)`);
 }
 
 bootstrap().catch((error: Error) => {
