@@ -11,6 +11,7 @@ import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
 import { acceptJsonBodiesOnly } from './common/http/json-bodies.hook';
 import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem';
 import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
+import { MetricsService } from './metrics/metrics.service';
 import { setupSwagger } from './swagger';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -45,6 +46,11 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
 
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonBodiesOnly(fastify);
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: ids must not explode the label set.
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
@@ -68,7 +74,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
     });
   }
 
-  app.setGlobalPrefix('customer-event', { exclude: ['health', 'health/ready', DEV_TOKEN_PATH] });
+  app.setGlobalPrefix('customer-event', { exclude: ['health', 'health/ready', 'metrics', DEV_TOKEN_PATH] });
   app.enableVersioning({ type: VersioningType.URI, prefix: 'v', defaultVersion: [VERSION_NEUTRAL, '2.0'] });
   setupSwagger(app, auth);
   await app.init();

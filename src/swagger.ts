@@ -68,7 +68,7 @@ function tidy(document: OpenAPIObject, auth: AuthConfig): void {
         if (parameter.in === 'path' && parameter.name === 'eventId') parameter.name = 'event-id';
         if (parameter.in === 'path' && parameter.name === 'schemaId') parameter.name = 'schema-id';
       }
-      if (path.startsWith('/customer-event/')) {
+      if (path.startsWith('/customer-event/') || path === '/metrics') {
         operation.security = auth.devIssuer ? [{ bearer: [] }, { oauth2: [READ_SCOPE, WRITE_SCOPE] }] : [{ bearer: [] }];
       }
     }

@@ -45,6 +45,10 @@ class AppEnv {
 
   @IsOptional() @IsString()
   REDIS_URL?: string;
+
+  /** Serve /metrics on this separate port (no token, for a scraper on a private network); unset: on the main port, behind the token guard. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  METRICS_PORT?: number;
 }
 
 export const appConfig = registerAs('app', () => {
@@ -65,6 +69,7 @@ export const appConfig = registerAs('app', () => {
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     redisUrl: env.REDIS_URL,
+    metricsPort: env.METRICS_PORT,
   };
 });
 export type AppConfig = ConfigType<typeof appConfig>;

@@ -4,7 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenProblem, UnauthorizedProblem } from '../errors/problem.exception';
 import { Caller } from './caller';
 import { IS_PUBLIC } from './public.decorator';
-import { scopeFor } from './scopes';
+import { REQUIRED_SCOPE, scopeFor } from './scopes';
 
 const REALM = 'Bearer realm="customer-event"';
 
@@ -37,7 +37,9 @@ export class AccessTokenGuard extends AuthGuard('jwt') {
         `${REALM}, error="invalid_token", error_description="${reason.replace(/["\\]/g, '')}"`,
       );
     }
-    const needed = scopeFor(request.method);
+    const needed =
+      this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ??
+      scopeFor(request.method);
     if (!caller.scopes.has(needed)) {
       throw new ForbiddenProblem(`This operation needs the scope ${needed}`, {
         'WWW-Authenticate': `${REALM}, error="insufficient_scope", error_description="The token lacks the scope ${needed}", scope="${needed}"`,

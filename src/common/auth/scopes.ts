@@ -1,3 +1,5 @@
+import { SetMetadata } from '@nestjs/common';
+
 export const READ_SCOPE = 'customer-event:read';
 export const WRITE_SCOPE = 'customer-event:write';
 
@@ -14,3 +16,8 @@ export function scopesOf(claims: Record<string, unknown>): Set<string> {
   if (typeof claims.scp === 'string') for (const scope of claims.scp.split(' ')) if (scope) scopes.add(scope);
   return scopes;
 }
+
+export const REQUIRED_SCOPE = 'requiredScope';
+
+/** A scope other than the method's default (read for GET, write otherwise). */
+export const RequiredScope = (scope: string) => SetMetadata(REQUIRED_SCOPE, scope);

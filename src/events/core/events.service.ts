@@ -9,6 +9,7 @@ import { EventKindCatalog } from './event-kind.catalog';
 import { EventEntity } from './event.entity';
 import { KindDetailsEntity } from './kind-details.entity';
 import type { PageSlice } from './paginator';
+import { MetricsService } from '../../metrics/metrics.service';
 
 export interface Registration {
   customerNumber: string;
@@ -42,6 +43,7 @@ export class EventsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
     private readonly catalog: EventKindCatalog,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** One page of events, newest first by default, plus the exact count. */
@@ -105,6 +107,7 @@ export class EventsService {
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await this.dataSource.transaction((manager) => this.insertOrFind(manager, registration, fingerprint));
       if (result) {
+        this.metrics.countRegistration(registration.eventKind, result.created);
         // Every registration is attributable to a token's subject and client; the token itself is never logged.
         this.logger.log({
           msg: result.created ? 'event registered' : 'registration replayed',
