@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { AppModule } from './app.module';
 import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
 import { acceptJsonBodiesOnly } from './common/http/json-bodies.hook';
+import { ShutdownDrain } from './common/http/shutdown-drain';
 import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem';
 import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
 import { MetricsService } from './metrics/metrics.service';
@@ -45,6 +46,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
   const auth = app.get<AuthConfig>(authConfig.KEY);
 
   const fastify = app.getHttpAdapter().getInstance();
+  app.get(ShutdownDrain).install(fastify);
   acceptJsonBodiesOnly(fastify);
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {

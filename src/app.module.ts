@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -9,13 +9,16 @@ import { WireValidationPipe } from './common/http/wire-validation.pipe';
 import { appConfig, type AppConfig, configNamespaces } from './config';
 import { AccessTokenGuard } from './common/auth/access-token.guard';
 import { ClientThrottlerGuard } from './common/http/client-throttler.guard';
+import { ShutdownDrain } from './common/http/shutdown-drain';
 import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 
+@Global()
 @Module({
+  exports: [ShutdownDrain],
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: configNamespaces, ignoreEnvFile: true, cache: true }),
     LoggingModule,
@@ -36,6 +39,7 @@ import { MetricsModule } from './metrics/metrics.module';
     { provide: APP_GUARD, useClass: ClientThrottlerGuard },
     { provide: APP_PIPE, useValue: new WireValidationPipe() },
     { provide: APP_FILTER, useClass: ProblemFilter },
+    ShutdownDrain,
   ],
 })
 export class AppModule {}

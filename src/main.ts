@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
+import { ShutdownDrain } from './common/http/shutdown-drain';
 import { appConfig, type AppConfig } from './config';
 
 async function bootstrap() {
@@ -8,9 +9,10 @@ async function bootstrap() {
   const config = app.get<AppConfig>(appConfig.KEY);
   const logger = new Logger('Lifecycle');
 
-  // SIGTERM (orchestrators) and SIGINT (Ctrl-C): stop accepting, let in-flight
-  // requests finish, close the pool and the embedded database, exit 0. A
-  // shutdown that outlasts the grace period exits 1 rather than hang.
+  // SIGTERM (orchestrators) and SIGINT (Ctrl-C): drain (readiness fails, new
+  // requests get 503 + Connection: close, in-flight ones finish), then close the
+  // listener, the pool and the embedded database, and exit 0. A shutdown that
+  // outlasts the grace period exits 1 rather than hang.
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -22,6 +24,7 @@ async function bootstrap() {
     }, config.shutdownGraceMs);
     deadline.unref();
     try {
+      await app.get(ShutdownDrain).drain(config.shutdownDrainMs, config.shutdownGraceMs / 2);
       await app.close();
       logger.log('Stopped cleanly');
       process.exit(0);

@@ -40,6 +40,10 @@ class AppEnv {
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_GRACE_MS: number = 10_000;
 
+  /** On SIGTERM, how long to keep answering 503 (readiness failed) before closing the listener, so load balancers move away first. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_DRAIN_MS: number = 1_000;
+
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE: number = 6000;
 
@@ -67,6 +71,7 @@ export const appConfig = registerAs('app', () => {
     xmlMaxDepth: env.XML_MAX_DEPTH,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     redisUrl: env.REDIS_URL,
     metricsPort: env.METRICS_PORT,

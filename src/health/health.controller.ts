@@ -7,6 +7,7 @@ import { databaseConfig, type DatabaseConfig } from '../config';
 import { Public } from '../common/auth/public.decorator';
 import { ApiProblems } from '../common/errors/problem.dto';
 import { ServiceUnavailableProblem } from '../common/errors/problem.exception';
+import { ShutdownDrain } from '../common/http/shutdown-drain';
 
 @ApiTags('Health')
 @SkipThrottle()
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     @Inject(databaseConfig.KEY) private readonly config: DatabaseConfig,
+    private readonly drain: ShutdownDrain,
   ) {}
 
   /** Liveness: the process answers. It never depends on the database, so an outage does not restart it. */
@@ -39,6 +41,7 @@ export class HealthController {
   })
   @ApiProblems(503)
   async ready() {
+    if (this.drain.isDraining) throw new ServiceUnavailableProblem('This instance is shutting down', this.config.retryAfterSeconds);
     try {
       return await this.health.check([() => this.database.pingCheck('database', { timeout: this.config.connectTimeoutMs })]);
     } catch (error) {
