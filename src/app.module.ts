@@ -9,6 +9,7 @@ import { WireValidationPipe } from './common/http/wire-validation.pipe';
 import { appConfig, type AppConfig, configNamespaces } from './config';
 import { AccessTokenGuard } from './common/auth/access-token.guard';
 import { ClientThrottlerGuard } from './common/http/client-throttler.guard';
+import { JsonBodyGuard } from './common/http/json-body.guard';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
@@ -34,9 +35,10 @@ import { MetricsModule } from './metrics/metrics.module';
     ClassificationsModule,
   ],
   providers: [
-    // Guards run in this order: who is calling, then how often.
+    // Guards run in this order: who is calling, how often, then what they sent.
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: ClientThrottlerGuard },
+    { provide: APP_GUARD, useClass: JsonBodyGuard },
     { provide: APP_PIPE, useValue: new WireValidationPipe() },
     { provide: APP_FILTER, useClass: ProblemFilter },
     ShutdownDrain,
