@@ -1,11 +1,12 @@
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config';
+import { EventDailyCountEntity } from '../events/core/event-daily-count.entity';
 import { EventEntity } from '../events/core/event.entity';
 import { EVENT_KINDS } from '../events/event-kinds';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-export const ENTITIES = [EventEntity, ...EVENT_KINDS.map((kind) => kind.entity)];
+export const ENTITIES = [EventEntity, EventDailyCountEntity, ...EVENT_KINDS.map((kind) => kind.entity)];
 
 /**
  * The one place TypeORM is configured, for the service and the migration CLI

@@ -27,17 +27,16 @@ describe(`The list query's plan (${databaseMode} database)`, () => {
   });
 
   it.each([
-    ['newest first', {}, 'ix_customer_event_customer_time'],
-    ['oldest first', { 'sort-order': 'asc' }, 'ix_customer_event_customer_time'],
-    ['a date range', { 'date-from': '2014-10-10T12:00:00Z', 'date-to': '2014-10-10T13:00:00Z' }, 'ix_customer_event_customer_time'],
-    ['one kind', { 'event-kind': 'communication' }, 'ix_customer_event_customer_kind_time'],
-    ['one kind and a date range, oldest first', { 'event-kind': 'SecurtyEvent', 'date-from': '2014-10-10T12:00:00Z', 'sort-order': 'asc' }, 'ix_customer_event_customer_kind_time'],
-  ])('reads a customer page with %s from an index, in index order (no sort)', async (_, parameters, index) => {
+    ['newest first', {}],
+    ['oldest first', { 'sort-order': 'asc' }],
+    ['a date range', { 'date-from': '2014-10-10T12:00:00Z', 'date-to': '2014-10-10T13:00:00Z' }],
+    ['one kind', { 'event-kind': 'communication' }],
+    ['one kind and a date range, oldest first', { 'event-kind': 'SecurtyEvent', 'date-from': '2014-10-10T12:00:00Z', 'sort-order': 'asc' }],
+  ])('finds the keys of a customer page with %s by walking an index in order (no sort)', async (_, parameters) => {
     const query = plainToInstance(ListEventsQuery, { 'customer-number': customer, ...parameters }, { excludeExtraneousValues: true, exposeDefaultValues: true });
-    const [sql, values] = api.app
-      .get(EventsService)
-      .pageQuery(query, { subject: 'planner', scopes: new Set() }, { offset: 0, limit: 20 }, false)
-      .getQueryAndParameters();
+    const events = api.app.get(EventsService);
+    const filter = events.listFilter(query, { subject: 'planner', scopes: new Set() });
+    const [sql, values] = events.pageQuery(query, filter, undefined, false).getQueryAndParameters();
     const runner = api.app.get(DataSource).createQueryRunner();
     await runner.startTransaction();
     try {
@@ -46,9 +45,14 @@ describe(`The list query's plan (${databaseMode} database)`, () => {
       await runner.query('SET LOCAL enable_seqscan = off');
       await runner.query('DROP INDEX ix_customer_event_time');
       const [{ 'QUERY PLAN': [{ Plan: plan }] }] = await runner.query(`EXPLAIN (FORMAT JSON) ${sql}`, values);
-      const planNodes = nodes(plan);
-      expect(planNodes.map((node) => node['Node Type'])).not.toContain('Sort');
-      expect(planNodes.map((node) => node['Index Name'])).toContain(index);
+      // The page's keys are found under the LIMIT: that part must be an index walk in order, no sort.
+      // (Above it, at most page-size joined rows are put in order.)
+      const limit = nodes(plan).find((node) => node['Node Type'] === 'Limit');
+      expect(limit).toBeDefined();
+      const keyNodes = nodes(limit!);
+      expect(keyNodes.map((node) => node['Node Type'])).not.toContain('Sort');
+      // Either customer index serves (the kind one when a kind filter is selective enough).
+      expect(keyNodes.map((node) => node['Index Name'])).toContainEqual(expect.stringMatching(/^ix_customer_event_customer_(kind_)?time$/));
     } finally {
       await runner.rollbackTransaction();
       await runner.release();

@@ -1,4 +1,5 @@
 import { CreateCustomerEvents1764400000000 } from './1764400000000-create-customer-events';
+import { DailyEventCounts1764500000000 } from './1764500000000-daily-event-counts';
 
 /** Every migration, in order (TypeORM 1.x wants them listed, not globbed). */
-export const MIGRATIONS = [CreateCustomerEvents1764400000000];
+export const MIGRATIONS = [CreateCustomerEvents1764400000000, DailyEventCounts1764500000000];

@@ -50,6 +50,7 @@ export class EventXmlFlattener {
     };
     if (Buffer.byteLength(xml, 'utf8') > this.config.xmlMaxBytes) fail('max-length', `must be at most ${this.config.xmlMaxBytes} bytes`);
     if (/<!DOCTYPE|<!ENTITY/i.test(xml)) fail('invalid-format', 'must not contain a DOCTYPE or entity declarations');
+    if (NOT_XML_CHAR.test(xml)) fail('invalid-format', 'must contain only characters XML allows (no control characters or unpaired surrogates)');
     const depth = maxDepth(xml);
     if (depth > this.config.xmlMaxDepth) fail('invalid-format', `must not nest elements deeper than ${this.config.xmlMaxDepth} levels`);
     const undefinedEntity = unknownEntity(xml);
@@ -120,27 +121,75 @@ export function decodeEntities(text: string): string {
   );
 }
 
-/** The first `&...` outside CDATA and comments that is not a predefined entity or a valid character reference. */
+/** The first `&...` outside CDATA and comments that is not a predefined entity or a reference to a character XML allows. */
 function unknownEntity(xml: string): string | undefined {
-  const markup = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, '');
-  for (const match of markup.matchAll(/&[^;&<\s]{0,32};?/g)) {
+  for (const match of withoutCdataAndComments(xml).matchAll(/&[^;&<\s]{0,32};?/g)) {
     const reference = /^&(lt|gt|amp|quot|apos|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));$/.exec(match[0]);
     if (!reference) return match[0];
     const code = reference[2] ? parseInt(reference[2], 10) : reference[3] ? parseInt(reference[3], 16) : undefined;
-    if (code !== undefined && (code < 1 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))) return match[0];
+    if (code !== undefined && !isXmlChar(code)) return match[0];
   }
   return undefined;
 }
 
+/** Outside XML 1.0's Char production: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; unpaired surrogates. */
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+/*
+ * The two scans below use indexOf, never a lazy regex such as /<!--[\s\S]*?-->/:
+ * from every unclosed opener such a regex rescans to the end of the text, so
+ * '<!--' or '<a' repeated 60,000 times took tens of seconds of blocked event
+ * loop. Both stop at the first unclosed comment, CDATA section, processing
+ * instruction or tag: that document is not well-formed, and the
+ * well-formedness check after them refuses it.
+ */
+
+/** The text with CDATA sections and comments cut out. */
+function withoutCdataAndComments(xml: string): string {
+  let text = '';
+  let from = 0;
+  for (let open = xml.indexOf('<!', from); open !== -1; open = xml.indexOf('<!', from)) {
+    const [closer, skip] = xml.startsWith('<!--', open) ? ['-->', 4] : xml.startsWith('<![CDATA[', open) ? [']]>', 9] : [undefined, 2];
+    if (!closer) {
+      text += xml.slice(from, open + skip);
+      from = open + skip;
+      continue;
+    }
+    text += xml.slice(from, open);
+    const close = xml.indexOf(closer, open + skip);
+    if (close === -1) return text;
+    from = close + closer.length;
+  }
+  return text + xml.slice(from);
+}
+
 /** Element nesting depth by a linear scan, so a 10,000-deep document is refused before any parser recurses. */
 export function maxDepth(xml: string): number {
-  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[^\s>\/!?][^>]*?(\/?)>/g;
   let depth = 0;
   let deepest = 0;
-  for (const match of xml.matchAll(tags)) {
-    if (match[0].startsWith('<!') || match[0].startsWith('<?')) continue;
-    if (match[1] === '/') depth--;
-    else if (match[2] !== '/') deepest = Math.max(deepest, ++depth);
+  for (let open = xml.indexOf('<'); open !== -1; ) {
+    const [closer, skip] = xml.startsWith('<!--', open)
+      ? ['-->', 4]
+      : xml.startsWith('<![CDATA[', open)
+        ? [']]>', 9]
+        : xml.startsWith('<?', open)
+          ? ['?>', 2]
+          : ['>', 1];
+    const closing = closer === '>' && xml[open + 1] === '/';
+    const name = open + (closing ? 2 : 1);
+    if (closer === '>' && (name >= xml.length || /[\s>/!?]/.test(xml[name]))) {
+      open = xml.indexOf('<', open + 1); // a stray '<' or a declaration, not a tag
+      continue;
+    }
+    const close = xml.indexOf(closer, closer === '>' ? name + 1 : open + skip);
+    if (close === -1) break;
+    if (closing) depth--;
+    else if (closer === '>' && xml[close - 1] !== '/') deepest = Math.max(deepest, ++depth);
+    open = xml.indexOf('<', close + closer.length);
   }
   return deepest;
 }

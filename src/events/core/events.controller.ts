@@ -41,7 +41,7 @@ export class EventsController {
   async list(@Query() query: ListEventsQuery, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const shape = this.presenter.parseShape(query.include, query.trim, SUMMARY_MEMBERS);
     const withXml = shape.include.size > 0;
-    const { total, events } = await this.events.list(query, caller, this.paginator.slice(query), withXml);
+    const { total, events, next, prev } = await this.events.list(query, caller, withXml);
     const totalPages = this.paginator.totalPages(total, query);
     const root = `${this.publicUrl.versionedRoot(request)}/events`;
     const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
@@ -51,7 +51,7 @@ export class EventsController {
       'page-number': query.pageNumber,
       'total-pages': totalPages,
       items: events.map((event) => this.presenter.summary(event, root, shape)),
-      navigations: this.paginator.navigations(root, search, query, totalPages),
+      navigations: this.paginator.navigations(root, search, query, totalPages, { next, prev }),
     };
   }
 

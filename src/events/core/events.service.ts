@@ -8,7 +8,8 @@ import { ListEventsQuery } from './dto/list-events.query';
 import { EventKindCatalog } from './event-kind.catalog';
 import { EventEntity } from './event.entity';
 import { KindDetailsEntity } from './kind-details.entity';
-import type { PageSlice } from './paginator';
+import { decodeCursor, encodeCursor, PageCursor, queryFingerprint } from './page-cursor';
+import { EventDailyCountEntity } from './event-daily-count.entity';
 import { MetricsService } from '../../metrics/metrics.service';
 
 export interface Registration {
@@ -28,11 +29,46 @@ export interface RegistrationResult {
   created: boolean;
 }
 
-const SORT_COLUMNS: Record<ListEventsQuery['sortBy'], string[]> = {
-  'creation-datetime': ['event.creationDatetime', 'event.eventId'],
-  'event-id': ['event.eventId'],
-  'event-kind': ['event.eventKind', 'event.creationDatetime', 'event.eventId'],
+export interface ListFilter {
+  customerNumber?: string;
+  kinds?: string[];
+  from?: Date;
+  to?: Date;
+}
+
+export interface EventPage {
+  total: number;
+  events: EventEntity[];
+  /** Keyset cursors for the next and previous pages, when those are deep enough to need one. */
+  next?: string;
+  prev?: string;
+}
+
+/** Pages that start this many rows in are linked with a keyset cursor rather than reached by OFFSET. */
+export const KEYSET_FROM_OFFSET = 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const floorToDay = (instant: Date) => new Date(Math.floor(instant.getTime() / DAY_MS) * DAY_MS);
+const ceilToDay = (instant: Date) => new Date(Math.ceil(instant.getTime() / DAY_MS) * DAY_MS);
+const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
+
+interface SortKey {
+  property: 'creationDatetime' | 'eventId' | 'eventKind';
+  column: string;
+}
+const TIME: SortKey = { property: 'creationDatetime', column: 'event.creation_datetime' };
+const ID: SortKey = { property: 'eventId', column: 'event.event_id' };
+const KIND: SortKey = { property: 'eventKind', column: 'event.event_kind' };
+
+/** Each sort, with event_id as the final tie-break so pages never overlap or skip. */
+const SORT_KEYS: Record<ListEventsQuery['sortBy'], SortKey[]> = {
+  'creation-datetime': [TIME, ID],
+  'event-id': [ID],
+  'event-kind': [KIND, TIME, ID],
 };
+
+const sortKeyOf = (keys: SortKey[], event: EventEntity) =>
+  keys.map(({ property }) => (property === 'creationDatetime' ? event.creationDatetime.toISOString() : event[property]));
 
 /** The narrow core every kind shares: find, list and register events. */
 @Injectable()
@@ -46,34 +82,122 @@ export class EventsService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** One page of events, newest first by default, plus the exact count. */
-  async list(query: ListEventsQuery, caller: Caller, window: PageSlice, withXml: boolean) {
-    const total = await this.filtered(query, caller).getCount();
-    if (window.offset >= total) return { total, events: [] as EventEntity[] };
-    return { total, events: await this.pageQuery(query, caller, window, withXml).getMany() };
+  /**
+   * One page of events (newest first by default) with the exact count, and
+   * keyset cursors for the next and previous pages when those lie deep.
+   */
+  async list(query: ListEventsQuery, caller: Caller, withXml: boolean): Promise<EventPage> {
+    const filter = this.listFilter(query, caller);
+    const total = await this.count(filter);
+    const offset = (query.pageNumber - 1) * query.pageSize;
+    const cursor = this.usableCursor(query, filter);
+    if (!cursor && offset >= total) return { total, events: [] };
+    const events = await this.pageQuery(query, filter, cursor, withXml).getMany();
+    if (cursor?.direction === 'before') events.reverse();
+    return { total, events, ...this.continuations(query, filter, events, total) };
   }
 
-  /** The page's SELECT: the filters, then the sort with event_id as tie-break, so an index serves it. */
-  pageQuery(query: ListEventsQuery, caller: Caller, window: PageSlice, withXml: boolean): SelectQueryBuilder<EventEntity> {
-    const qb = this.filtered(query, caller);
-    const direction = query.sortOrder === 'asc' ? 'ASC' : 'DESC';
-    const [first, ...tieBreaks] = SORT_COLUMNS[query.sortBy];
-    qb.orderBy(first, direction);
-    for (const column of tieBreaks) qb.addOrderBy(column, direction);
+  /**
+   * The page's SELECT, as a deferred join: the page's keys come from the
+   * customer index alone (an OFFSET skips index entries, not rows, and a
+   * cursor seeks), then only those rows are read.
+   */
+  pageQuery(query: ListEventsQuery, filter: ListFilter, cursor: PageCursor | undefined, withXml: boolean): SelectQueryBuilder<EventEntity> {
+    const keys = SORT_KEYS[query.sortBy];
+    const descending = query.sortOrder === 'desc';
+    // Walking back from a `before` cursor reads the index the other way round.
+    const direction = descending !== (cursor?.direction === 'before') ? 'DESC' : 'ASC';
+    const pageKeys = this.filtered(filter).select(['event.customerNumber', 'event.eventId']);
+    if (cursor) {
+      // One row comparison over the whole sort key: an index range seek.
+      const comparison = (cursor.direction === 'after') === descending ? '<' : '>';
+      const values = keys.map((key, index) => `:cursor${index}`);
+      pageKeys.andWhere(`(${keys.map((key) => key.column).join(', ')}) ${comparison} (${values.join(', ')})`);
+      keys.forEach((key, index) => pageKeys.setParameter(`cursor${index}`, key === TIME ? new Date(cursor.key[index]) : cursor.key[index]));
+    } else {
+      pageKeys.offset((query.pageNumber - 1) * query.pageSize);
+    }
+    for (const key of keys) pageKeys.addOrderBy(key.column, direction);
+    pageKeys.limit(query.pageSize);
     const select = ['event.customerNumber', 'event.eventId', 'event.creationDatetime', 'event.description', 'event.eventKind'];
     if (withXml) select.push('event.eventDataXml');
-    return qb.select(select).offset(window.offset).limit(window.limit);
+    const page = this.events
+      .createQueryBuilder('event')
+      .select(select)
+      .innerJoin(`(${pageKeys.getQuery()})`, 'page', 'page.event_customer_number = event.customer_number AND page.event_event_id = event.event_id')
+      .setParameters(pageKeys.getParameters());
+    for (const key of keys) page.addOrderBy(key.column, direction);
+    return page;
   }
 
-  /** Every list query is scoped by customer-number when there is one (and always for a bound token). */
-  private filtered(query: ListEventsQuery, caller: Caller): SelectQueryBuilder<EventEntity> {
-    const customerNumber = this.customerScope(query.customerNumber, caller);
+  /** What a list is about: the customer scope (bound tokens narrow it), kinds and dates. */
+  listFilter(query: ListEventsQuery, caller: Caller): ListFilter {
+    return {
+      customerNumber: this.customerScope(query.customerNumber, caller),
+      kinds: query.eventKind ? this.catalog.resolveFilter(query.eventKind) : undefined,
+      from: query.dateFrom ? new Date(query.dateFrom) : undefined,
+      to: query.dateTo ? new Date(query.dateTo) : undefined,
+    };
+  }
+
+  /**
+   * The exact count. For one customer it sums the daily counts of whole days
+   * and counts rows only in the partial days at the range's edges, so a
+   * million-event customer costs a few thousand index entries at most.
+   */
+  private async count(filter: ListFilter): Promise<number> {
+    if (filter.customerNumber === undefined) return this.filtered(filter).getCount();
+    const firstWholeDay = filter.from ? ceilToDay(filter.from) : undefined;
+    const endOfWholeDays = filter.to ? floorToDay(filter.to) : undefined;
+    if (firstWholeDay && endOfWholeDays && firstWholeDay >= endOfWholeDays) return this.filtered(filter).getCount();
+    const daily = this.dataSource
+      .getRepository(EventDailyCountEntity)
+      .createQueryBuilder('daily')
+      .select('COALESCE(SUM(daily.eventCount), 0)', 'total')
+      .where('daily.customerNumber = :customerNumber', { customerNumber: filter.customerNumber });
+    if (filter.kinds) daily.andWhere('daily.eventKind IN (:...kinds)', { kinds: filter.kinds });
+    if (firstWholeDay) daily.andWhere('daily.day >= :firstWholeDay', { firstWholeDay: isoDay(firstWholeDay) });
+    if (endOfWholeDays) daily.andWhere('daily.day < :endOfWholeDays', { endOfWholeDays: isoDay(endOfWholeDays) });
+    let total = Number((await daily.getRawOne<{ total: string }>())?.total ?? 0);
+    if (filter.from && firstWholeDay && filter.from < firstWholeDay) total += await this.filtered({ ...filter, to: firstWholeDay }).getCount();
+    if (filter.to && endOfWholeDays && endOfWholeDays < filter.to) total += await this.filtered({ ...filter, from: endOfWholeDays }).getCount();
+    return total;
+  }
+
+  private filtered(filter: ListFilter): SelectQueryBuilder<EventEntity> {
     const qb = this.events.createQueryBuilder('event');
-    if (customerNumber !== undefined) qb.andWhere('event.customerNumber = :customerNumber', { customerNumber });
-    if (query.eventKind) qb.andWhere('event.eventKind IN (:...kinds)', { kinds: this.catalog.resolveFilter(query.eventKind) });
-    if (query.dateFrom) qb.andWhere('event.creationDatetime >= :dateFrom', { dateFrom: new Date(query.dateFrom) });
-    if (query.dateTo) qb.andWhere('event.creationDatetime < :dateTo', { dateTo: new Date(query.dateTo) });
+    if (filter.customerNumber !== undefined) qb.andWhere('event.customerNumber = :customerNumber', { customerNumber: filter.customerNumber });
+    if (filter.kinds) qb.andWhere('event.eventKind IN (:...kinds)', { kinds: filter.kinds });
+    if (filter.from) qb.andWhere('event.creationDatetime >= :dateFrom', { dateFrom: filter.from });
+    if (filter.to) qb.andWhere('event.creationDatetime < :dateTo', { dateTo: filter.to });
     return qb;
+  }
+
+  private fingerprint(query: ListEventsQuery, filter: ListFilter): string {
+    return queryFingerprint([filter.customerNumber, filter.kinds, filter.from, filter.to, query.sortBy, query.sortOrder, query.pageSize]);
+  }
+
+  private usableCursor(query: ListEventsQuery, filter: ListFilter): PageCursor | undefined {
+    if (!query.cursor) return undefined;
+    const cursor = decodeCursor(query.cursor);
+    const fits = cursor.page === query.pageNumber && cursor.query === this.fingerprint(query, filter) && cursor.key.length === SORT_KEYS[query.sortBy].length;
+    return fits ? cursor : undefined;
+  }
+
+  /** Cursors for the neighbouring pages when reaching them by offset would skip many rows. */
+  private continuations(query: ListEventsQuery, filter: ListFilter, events: EventEntity[], total: number): Pick<EventPage, 'next' | 'prev'> {
+    if (events.length === 0) return {};
+    const fingerprint = this.fingerprint(query, filter);
+    const keyOf = (event: EventEntity) => sortKeyOf(SORT_KEYS[query.sortBy], event);
+    const deep = (page: number) => (page - 1) * query.pageSize >= KEYSET_FROM_OFFSET;
+    const result: Pick<EventPage, 'next' | 'prev'> = {};
+    const next = query.pageNumber + 1;
+    if (deep(next) && (next - 1) * query.pageSize < total) {
+      result.next = encodeCursor({ page: next, direction: 'after', key: keyOf(events[events.length - 1]), query: fingerprint });
+    }
+    const prev = query.pageNumber - 1;
+    if (prev >= 1 && deep(prev)) result.prev = encodeCursor({ page: prev, direction: 'before', key: keyOf(events[0]), query: fingerprint });
+    return result;
   }
 
   /** An event the caller may see; 404 also when it belongs to another customer or is of another kind. */

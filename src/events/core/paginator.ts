@@ -5,10 +5,6 @@ export interface PageRequest {
   pageSize: number;
 }
 
-export interface PageSlice {
-  offset: number;
-  limit: number;
-}
 
 export type NavigationRel = 'first' | 'prev' | 'next' | 'last';
 
@@ -17,15 +13,11 @@ export interface Navigation {
   rel: NavigationRel;
 }
 
-const PAGING_PARAMETERS = new Set(['page', 'page-number', 'page-size']);
+const PAGING_PARAMETERS = new Set(['page', 'page-number', 'page-size', 'cursor']);
 
 /** Page arithmetic and the first/prev/next/last links of a paged list. */
 @Injectable()
 export class Paginator {
-  slice({ pageNumber, pageSize }: PageRequest): PageSlice {
-    return { offset: (pageNumber - 1) * pageSize, limit: pageSize };
-  }
-
   totalPages(totalCount: number, { pageSize }: PageRequest): number {
     return Math.ceil(totalCount / pageSize);
   }
@@ -35,11 +27,18 @@ export class Paginator {
    * caller's filters in the caller's order, after `page-size` and
    * `page-number` (the tutorial's shape).
    */
-  navigations(listUrl: string, callerQuery: string, { pageNumber, pageSize }: PageRequest, totalPages: number): Navigation[] {
+  navigations(
+    listUrl: string,
+    callerQuery: string,
+    { pageNumber, pageSize }: PageRequest,
+    totalPages: number,
+    cursors: { next?: string; prev?: string } = {},
+  ): Navigation[] {
     if (totalPages === 0) return [];
     const filters = [...new URLSearchParams(callerQuery)].filter(([name]) => !PAGING_PARAMETERS.has(name));
-    const href = (page: number) => {
+    const href = (page: number, cursor?: string) => {
       const query = new URLSearchParams([['page-size', String(pageSize)], ['page-number', String(page)], ...filters]);
+      if (cursor) query.append('cursor', cursor);
       return `${listUrl}?${query.toString()}`;
     };
     const targets: [NavigationRel, number][] = [
@@ -50,6 +49,6 @@ export class Paginator {
     ];
     return targets
       .filter(([, page]) => page >= 1 && page <= totalPages && page !== pageNumber)
-      .map(([rel, page]) => ({ href: href(page), rel }));
+      .map(([rel, page]) => ({ href: href(page, rel === 'next' ? cursors.next : rel === 'prev' ? cursors.prev : undefined), rel }));
   }
 }

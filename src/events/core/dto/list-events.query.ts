@@ -51,4 +51,11 @@ export class ListEventsQuery extends ShapeQuery {
 
   @Member('sort-order', { enum: SORT_ORDER, default: 'desc' })
   sortOrder: (typeof SORT_ORDER)[number] = 'desc';
+
+  @Member('cursor', {
+    maxLength: 400,
+    pattern: { regex: /^[A-Za-z0-9_-]+$/, description: 'must be a cursor from a navigation link' },
+    description: 'Keyset continuation that deep next/prev links carry; follow links as given',
+  })
+  cursor?: string;
 }
