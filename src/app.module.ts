@@ -1,15 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { ClassificationsModule } from './classifications/classifications.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { WireValidationPipe } from './common/http/wire-validation.pipe';
-import { appConfig, type AppConfig, configNamespaces } from './config';
+import { configNamespaces } from './config';
 import { AccessTokenGuard } from './common/auth/access-token.guard';
 import { ClientThrottlerGuard } from './common/http/client-throttler.guard';
 import { JsonBodyGuard } from './common/http/json-body.guard';
+import { RateLimitModule } from './common/http/rate-limit.module';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
@@ -23,10 +23,7 @@ import { MetricsModule } from './metrics/metrics.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: configNamespaces, ignoreEnvFile: true, cache: true }),
     LoggingModule,
-    ThrottlerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }] }),
-    }),
+    RateLimitModule,
     DatabaseModule,
     AuthModule,
     HealthModule,
