@@ -2,7 +2,7 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { resolve } from 'node:path';
-import { toInt, validateEnv } from './validate-env';
+import { toInt, toList, validateEnv } from './validate-env';
 
 class DatabaseEnv {
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
@@ -22,6 +22,14 @@ class DatabaseEnv {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(600)
   DATABASE_RETRY_AFTER_S: number = 5;
+
+  /** Read replicas (streaming standbys of DATABASE_URL): reads go there, writes to the primary. */
+  @Transform(toList) @Matches(/^postgres(ql)?:\/\/.+/, { each: true, message: 'must be a comma list of postgres:// URLs' })
+  DATABASE_REPLICA_URLS: string[] = [];
+
+  /** After a replica read fails for want of the replica, reads use the primary for this long before trying replicas again. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  DATABASE_REPLICA_RETRY_S: number = 10;
 }
 
 export const databaseConfig = registerAs('database', () => {
@@ -34,6 +42,8 @@ export const databaseConfig = registerAs('database', () => {
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     retryAfterSeconds: env.DATABASE_RETRY_AFTER_S,
+    replicaUrls: env.DATABASE_URL ? env.DATABASE_REPLICA_URLS : [],
+    replicaRetrySeconds: env.DATABASE_REPLICA_RETRY_S,
   };
 });
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;

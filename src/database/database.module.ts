@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { ReadRouter } from './read-router';
 import { buildTypeOrmOptions } from './typeorm-options';
 
 /**
@@ -30,7 +31,11 @@ export class EmbeddedDatabase {
 })
 class EmbeddedDatabaseModule {}
 
+/** The connection to PostgreSQL (embedded or real, with optional replicas) and where reads run. */
+@Global()
 @Module({
+  providers: [ReadRouter],
+  exports: [ReadRouter],
   imports: [
     TypeOrmModule.forRootAsync({
       imports: [EmbeddedDatabaseModule],

@@ -14,9 +14,14 @@ export const ENTITIES = [EventEntity, EventDailyCountEntity, ...EVENT_KINDS.map(
  * `embedded` means PGlite: one backend session, so a pool of exactly one.
  */
 export function buildTypeOrmOptions(config: DatabaseConfig, url: string, embedded: boolean): DataSourceOptions {
+  // With replicas TypeORM routes reads (outside transactions) to them and everything else to the primary.
+  const endpoints =
+    !embedded && config.replicaUrls.length > 0
+      ? { replication: { master: { url }, slaves: config.replicaUrls.map((replica) => ({ url: replica })) } }
+      : { url };
   return {
     type: 'postgres',
-    url,
+    ...endpoints,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',

@@ -1,6 +1,7 @@
 import { Controller, Get, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ReadRouter } from '../database/read-router';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Inject } from '@nestjs/common';
 import { databaseConfig, type DatabaseConfig } from '../config';
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     @Inject(databaseConfig.KEY) private readonly config: DatabaseConfig,
     private readonly drain: ShutdownDrain,
+    private readonly reads: ReadRouter,
   ) {}
 
   /** Liveness: the process answers. It never depends on the database, so an outage does not restart it. */
@@ -28,6 +30,17 @@ export class HealthController {
   @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok', info: {}, error: {}, details: {} } } })
   live() {
     return this.health.check([]);
+  }
+
+  /**
+   * Replicas degrade, never fail, readiness: reads fall back to the primary,
+   * so the instance can still serve; the state shows for operators.
+   */
+  private async replicas(): Promise<HealthIndicatorResult> {
+    if (!this.reads.hasReplicas) return {};
+    const reachable = await this.reads.replicaHealth(this.config.connectTimeoutMs);
+    const down = reachable.filter((up) => !up).length;
+    return { replicas: { status: 'up', degraded: down > 0, reachable: reachable.length - down, unreachable: down } };
   }
 
   /** Readiness: the database answers within its timeout. */
@@ -43,7 +56,10 @@ export class HealthController {
   async ready() {
     if (this.drain.isDraining) throw new ServiceUnavailableProblem('This instance is shutting down', this.config.retryAfterSeconds);
     try {
-      return await this.health.check([() => this.database.pingCheck('database', { timeout: this.config.connectTimeoutMs })]);
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: this.config.connectTimeoutMs }),
+        () => this.replicas(),
+      ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
         throw new ServiceUnavailableProblem('The database is not reachable', this.config.retryAfterSeconds);

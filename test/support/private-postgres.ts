@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,14 +39,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const parent = mkdtempSync(join(tmpdir(), 'private-pg-'));
+/**
+ * A private server; or, given a primary, a streaming replica of it made with
+ * pg_basebackup (a hot standby that follows the primary's WAL).
+ */
+export async function startPrivatePostgres(primary?: PrivatePostgres): Promise<PrivatePostgres> {
+  const parent = mkdtempSync(join(tmpdir(), primary ? 'private-replica-' : 'private-pg-'));
   chmodSync(parent, 0o777);
   const dataDir = join(parent, 'data');
   const port = await freePort();
-  asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  writeFileSync(join(parent, 'postgresql.auto.conf.hint'), 'settings are passed on the pg_ctl command line');
-  const options = `-p ${port} -k ${parent} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  if (primary) {
+    asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '--no-sync']);
+  } else {
+    asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  }
+  const options = `-p ${port} -k ${parent} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50 -c hot_standby=on`;
   const instance: PrivatePostgres = {
     port,
     dataDir,

@@ -1,13 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseConfig, type DatabaseConfig } from '../../config';
+import { isDatabaseUnavailable } from '../../database/database-errors';
 import { PROBLEM_CONTENT_TYPE, ProblemBody, problemFor } from './problem';
 import { ProblemException } from './problem.exception';
-
-/** SQLSTATEs that mean the database is unreachable or shedding load, not that the request was wrong. */
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3]|57014|40001|40P01)/;
-const UNAVAILABLE_NODE_ERROR =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Connection is not established|terminating connection|the database system is (starting up|shutting down)/i;
 
 interface Answer {
   status: number;
@@ -77,12 +73,6 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { status: 500, detail: 'An unexpected error occurred; nothing was changed', headers: {} };
   }
-}
-
-function isDatabaseUnavailable(failure: { code?: unknown; message?: unknown; name?: unknown }): boolean {
-  if (typeof failure?.code === 'string' && UNAVAILABLE_SQLSTATE.test(failure.code)) return true;
-  if (typeof failure?.code === 'string' && UNAVAILABLE_NODE_ERROR.test(failure.code)) return true;
-  return typeof failure?.message === 'string' && UNAVAILABLE_NODE_ERROR.test(failure.message);
 }
 
 function describeClientError(failure: { code?: unknown; message?: unknown }): string {

@@ -1,7 +1,8 @@
 import { Injectable, Logger, Type } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { ReadRouter } from '../../database/read-router';
 import { Caller } from '../../common/auth/caller';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../../common/errors/problem.exception';
 import { ListEventsQuery } from './dto/list-events.query';
@@ -77,7 +78,7 @@ export class EventsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
+    private readonly reads: ReadRouter,
     private readonly catalog: EventKindCatalog,
     private readonly metrics: MetricsService,
   ) {}
@@ -88,11 +89,14 @@ export class EventsService {
    */
   async list(query: ListEventsQuery, caller: Caller, withXml: boolean): Promise<EventPage> {
     const filter = this.listFilter(query, caller);
-    const total = await this.count(filter);
-    const offset = (query.pageNumber - 1) * query.pageSize;
     const cursor = this.usableCursor(query, filter);
-    if (!cursor && offset >= total) return { total, events: [] };
-    const events = await this.pageQuery(query, filter, cursor, withXml).getMany();
+    const offset = (query.pageNumber - 1) * query.pageSize;
+    // Count and page from the same replica (or the primary), so they agree.
+    const { total, events } = await this.reads.read(async (manager) => {
+      const total = await this.count(filter, manager);
+      if (!cursor && offset >= total) return { total, events: [] as EventEntity[] };
+      return { total, events: await this.pageQuery(query, filter, cursor, withXml, manager).getMany() };
+    });
     if (cursor?.direction === 'before') events.reverse();
     return { total, events, ...this.continuations(query, filter, events, total) };
   }
@@ -102,12 +106,18 @@ export class EventsService {
    * customer index alone (an OFFSET skips index entries, not rows, and a
    * cursor seeks), then only those rows are read.
    */
-  pageQuery(query: ListEventsQuery, filter: ListFilter, cursor: PageCursor | undefined, withXml: boolean): SelectQueryBuilder<EventEntity> {
+  pageQuery(
+    query: ListEventsQuery,
+    filter: ListFilter,
+    cursor: PageCursor | undefined,
+    withXml: boolean,
+    manager: EntityManager = this.dataSource.manager,
+  ): SelectQueryBuilder<EventEntity> {
     const keys = SORT_KEYS[query.sortBy];
     const descending = query.sortOrder === 'desc';
     // Walking back from a `before` cursor reads the index the other way round.
     const direction = descending !== (cursor?.direction === 'before') ? 'DESC' : 'ASC';
-    const pageKeys = this.filtered(filter).select(['event.customerNumber', 'event.eventId']);
+    const pageKeys = this.filtered(filter, manager).select(['event.customerNumber', 'event.eventId']);
     if (cursor) {
       // One row comparison over the whole sort key: an index range seek.
       const comparison = (cursor.direction === 'after') === descending ? '<' : '>';
@@ -121,7 +131,8 @@ export class EventsService {
     pageKeys.limit(query.pageSize);
     const select = ['event.customerNumber', 'event.eventId', 'event.creationDatetime', 'event.description', 'event.eventKind'];
     if (withXml) select.push('event.eventDataXml');
-    const page = this.events
+    const page = manager
+      .getRepository(EventEntity)
       .createQueryBuilder('event')
       .select(select)
       .innerJoin(`(${pageKeys.getQuery()})`, 'page', 'page.event_customer_number = event.customer_number AND page.event_event_id = event.event_id')
@@ -145,12 +156,12 @@ export class EventsService {
    * and counts rows only in the partial days at the range's edges, so a
    * million-event customer costs a few thousand index entries at most.
    */
-  private async count(filter: ListFilter): Promise<number> {
-    if (filter.customerNumber === undefined) return this.filtered(filter).getCount();
+  private async count(filter: ListFilter, manager: EntityManager): Promise<number> {
+    if (filter.customerNumber === undefined) return this.filtered(filter, manager).getCount();
     const firstWholeDay = filter.from ? ceilToDay(filter.from) : undefined;
     const endOfWholeDays = filter.to ? floorToDay(filter.to) : undefined;
-    if (firstWholeDay && endOfWholeDays && firstWholeDay >= endOfWholeDays) return this.filtered(filter).getCount();
-    const daily = this.dataSource
+    if (firstWholeDay && endOfWholeDays && firstWholeDay >= endOfWholeDays) return this.filtered(filter, manager).getCount();
+    const daily = manager
       .getRepository(EventDailyCountEntity)
       .createQueryBuilder('daily')
       .select('COALESCE(SUM(daily.eventCount), 0)', 'total')
@@ -159,13 +170,13 @@ export class EventsService {
     if (firstWholeDay) daily.andWhere('daily.day >= :firstWholeDay', { firstWholeDay: isoDay(firstWholeDay) });
     if (endOfWholeDays) daily.andWhere('daily.day < :endOfWholeDays', { endOfWholeDays: isoDay(endOfWholeDays) });
     let total = Number((await daily.getRawOne<{ total: string }>())?.total ?? 0);
-    if (filter.from && firstWholeDay && filter.from < firstWholeDay) total += await this.filtered({ ...filter, to: firstWholeDay }).getCount();
-    if (filter.to && endOfWholeDays && endOfWholeDays < filter.to) total += await this.filtered({ ...filter, from: endOfWholeDays }).getCount();
+    if (filter.from && firstWholeDay && filter.from < firstWholeDay) total += await this.filtered({ ...filter, to: firstWholeDay }, manager).getCount();
+    if (filter.to && endOfWholeDays && endOfWholeDays < filter.to) total += await this.filtered({ ...filter, from: endOfWholeDays }, manager).getCount();
     return total;
   }
 
-  private filtered(filter: ListFilter): SelectQueryBuilder<EventEntity> {
-    const qb = this.events.createQueryBuilder('event');
+  private filtered(filter: ListFilter, manager: EntityManager): SelectQueryBuilder<EventEntity> {
+    const qb = manager.getRepository(EventEntity).createQueryBuilder('event');
     if (filter.customerNumber !== undefined) qb.andWhere('event.customerNumber = :customerNumber', { customerNumber: filter.customerNumber });
     if (filter.kinds) qb.andWhere('event.eventKind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.from) qb.andWhere('event.creationDatetime >= :dateFrom', { dateFrom: filter.from });
@@ -202,22 +213,23 @@ export class EventsService {
 
   /** An event the caller may see; 404 also when it belongs to another customer or is of another kind. */
   async findVisible(eventId: number, caller: Caller, eventKind?: string): Promise<EventEntity> {
-    const event = await this.events.findOne({
-      where: {
-        eventId,
-        ...(caller.customerNumber !== undefined ? { customerNumber: caller.customerNumber } : {}),
-        ...(eventKind !== undefined ? { eventKind } : {}),
-      },
-    });
+    const where = {
+      eventId,
+      ...(caller.customerNumber !== undefined ? { customerNumber: caller.customerNumber } : {}),
+      ...(eventKind !== undefined ? { eventKind } : {}),
+    };
+    const find = (manager: EntityManager) => manager.findOne(EventEntity, { where });
+    // A replica may lag: an id it does not know yet (a fresh registration's Location) is looked up on the primary.
+    const event = (await this.reads.read(find)) ?? (this.reads.hasReplicas ? await this.reads.onPrimary(find) : null);
     if (!event) throw new NotFoundProblem(`There is no ${eventKind ?? 'event'} with event-id ${eventId}`);
     return event;
   }
 
   /** The kind's own row of an event (absent only for rows written outside the API). */
   async kindDetails(entity: Type<KindDetailsEntity>, event: EventEntity): Promise<KindDetailsEntity | null> {
-    return this.dataSource
-      .getRepository(entity)
-      .findOne({ where: { customerNumber: event.customerNumber, eventId: event.eventId } });
+    const find = (manager: EntityManager) =>
+      manager.findOne(entity, { where: { customerNumber: event.customerNumber, eventId: event.eventId } });
+    return (await this.reads.read(find)) ?? (this.reads.hasReplicas ? await this.reads.onPrimary(find) : null);
   }
 
   /**
