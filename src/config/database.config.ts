@@ -27,6 +27,16 @@ class DatabaseEnv {
   @Transform(toList) @Matches(/^postgres(ql)?:\/\/.+/, { each: true, message: 'must be a comma list of postgres:// URLs' })
   DATABASE_REPLICA_URLS: string[] = [];
 
+  /** Events older than this many months are removed (in small batches, by one instance at a time); unset: kept forever. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1200)
+  RETENTION_MONTHS?: number;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(100_000)
+  RETENTION_BATCH_SIZE: number = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(86_400)
+  RETENTION_INTERVAL_S: number = 3_600;
+
   /** After a replica read fails for want of the replica, reads use the primary for this long before trying replicas again. */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   DATABASE_REPLICA_RETRY_S: number = 10;
@@ -44,6 +54,9 @@ export const databaseConfig = registerAs('database', () => {
     retryAfterSeconds: env.DATABASE_RETRY_AFTER_S,
     replicaUrls: env.DATABASE_URL ? env.DATABASE_REPLICA_URLS : [],
     replicaRetrySeconds: env.DATABASE_REPLICA_RETRY_S,
+    retentionMonths: env.RETENTION_MONTHS,
+    retentionBatchSize: env.RETENTION_BATCH_SIZE,
+    retentionIntervalSeconds: env.RETENTION_INTERVAL_S,
   };
 });
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;

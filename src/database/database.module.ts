@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { ReadRouter } from './read-router';
+import { RetentionService } from './retention.service';
 import { buildTypeOrmOptions } from './typeorm-options';
 
 /**
@@ -34,8 +35,8 @@ class EmbeddedDatabaseModule {}
 /** The connection to PostgreSQL (embedded or real, with optional replicas) and where reads run. */
 @Global()
 @Module({
-  providers: [ReadRouter],
-  exports: [ReadRouter],
+  providers: [ReadRouter, RetentionService],
+  exports: [ReadRouter, RetentionService],
   imports: [
     TypeOrmModule.forRootAsync({
       imports: [EmbeddedDatabaseModule],
