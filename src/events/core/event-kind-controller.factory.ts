@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, Type } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Query, Req, Res, Type } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../common/auth/caller';
@@ -11,9 +11,9 @@ import { CreatedRecordDto } from './dto/created-record.dto';
 import { ShapeQuery } from './dto/list-events.query';
 import { EventKind } from './event-kind';
 import type { EventKindOperations } from './event-kind.service';
-import { READ_PROBLEMS, WRITE_PROBLEMS } from './events.controller';
-import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key';
-import { answerRegistration } from './registration';
+import { READ_PROBLEMS } from './events.controller';
+import { IdempotencyKey } from './idempotency-key';
+import { answerRegistration, RegistrationEndpoint } from './registration';
 
 /** A type alias, not a class, so the global pipe sees no type and the kind's own DTO class decides. */
 type KindRegistrationBody = CreateEventBase & Record<string, unknown>;
@@ -46,16 +46,9 @@ export function EventKindController(kind: EventKind, service: Type<EventKindOper
       return this.events.detail(eventId, caller, shape.include, shape.trim);
     }
 
-    @Post()
-    @HttpCode(200)
+    @RegistrationEndpoint()
     @ApiOperation({ operationId: operation('register'), summary: `Register a ${kind.title.toLowerCase()} event${aliasNote}` })
     @ApiBody({ type: kind.createDto })
-    @ApiIdempotencyKey()
-    @ApiOkResponse({
-      type: CreatedRecordDto,
-      headers: { Location: { description: "The new event's versioned URI", schema: { type: 'string', format: 'uri' } } },
-    })
-    @ApiProblems(...WRITE_PROBLEMS)
     async register(
       @Body(new WireValidationPipe(kind.createDto)) body: KindRegistrationBody,
       @IdempotencyKey() idempotencyKey: string | null,

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../common/auth/caller';
 import { ApiProblems } from '../../common/errors/problem.dto';
@@ -14,13 +14,12 @@ import { EventKindCatalog } from './event-kind.catalog';
 import { DETAIL_MEMBERS, EventPresenter, SUMMARY_MEMBERS } from './event.presenter';
 import { EventXmlFlattener } from './event-xml';
 import { EventsService } from './events.service';
-import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key';
+import { IdempotencyKey } from './idempotency-key';
 import { Paginator } from './paginator';
-import { answerRegistration } from './registration';
+import { answerRegistration, RegistrationEndpoint } from './registration';
 import { ValidationProblem } from '../../common/errors/problem.exception';
 
 export const READ_PROBLEMS = [400, 401, 403, 404, 429, 500, 503];
-export const WRITE_PROBLEMS = [400, 401, 403, 409, 413, 415, 429, 500, 503];
 
 @ApiTags('Events')
 @Controller('events')
@@ -65,15 +64,8 @@ export class EventsController {
     return this.presenter.detail(await this.events.findVisible(eventId, caller), parsed);
   }
 
-  @Post()
-  @HttpCode(200)
+  @RegistrationEndpoint()
   @ApiOperation({ operationId: 'registerEvent', summary: 'Register a generic event (any event-kind) with its XML payload' })
-  @ApiIdempotencyKey()
-  @ApiOkResponse({
-    type: CreatedRecordDto,
-    headers: { Location: { description: "The new event's versioned URI", schema: { type: 'string', format: 'uri' } } },
-  })
-  @ApiProblems(...WRITE_PROBLEMS)
   async register(
     @Body() body: CreateGenericEventDto,
     @IdempotencyKey() idempotencyKey: string | null,
