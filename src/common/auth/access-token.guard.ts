@@ -54,6 +54,7 @@ function describe(info: unknown): string {
   const name = (info as Error | undefined)?.name;
   const message = (info as Error | undefined)?.message ?? '';
   if (name === 'TokenExpiredError') return 'the token has expired';
+  if (/no expiry/.test(message)) return 'the token has no expiry (exp)';
   if (name === 'NotBeforeError') return 'the token is not valid yet';
   if (/audience/.test(message)) return 'the token is for another audience';
   if (/issuer/.test(message)) return 'the token is from another issuer';

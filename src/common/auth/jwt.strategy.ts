@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
@@ -44,6 +44,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(claims: Record<string, unknown>): Caller {
+    // jsonwebtoken accepts a token without exp; a bearer token that never expires is not one a bank accepts.
+    if (typeof claims.exp !== 'number') throw new UnauthorizedException('the token has no expiry (exp)');
     const bound = claims[this.config.customerClaim];
     return {
       subject: typeof claims.sub === 'string' ? claims.sub : 'unknown',
