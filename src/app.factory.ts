@@ -6,11 +6,12 @@ import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
-import { acceptJsonBodiesOnly } from './common/http/json-bodies.hook';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem';
+import { ValidationProblem } from './common/errors/problem.exception';
 import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
 import { MetricsService } from './metrics/metrics.service';
 import { setupSwagger } from './swagger';
@@ -35,6 +36,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
     },
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerRouterError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: options.logger !== false,
@@ -47,7 +49,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
 
   const fastify = app.getHttpAdapter().getInstance();
   app.get(ShutdownDrain).install(fastify);
-  acceptJsonBodiesOnly(fastify);
+  app.useBodyParser('application/json', { bodyLimit: settings.bodyLimitBytes }, strictUtf8JsonParser(fastify));
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: ids must not explode the label set.
@@ -106,4 +108,43 @@ function answerClientError(error: { code?: string }, socket: Socket): void {
     );
   }
   socket.destroy();
+}
+
+/**
+ * Requests the router refuses before any hook runs (a malformed %-escape in
+ * the path is 400, a path parameter over 100 characters 414) get problem JSON
+ * too, instead of fastify's default `{"statusCode": ...}` body.
+ */
+function answerRouterError(error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode === 414 ? 414 : error.statusCode === 400 ? 400 : 500;
+  const detail =
+    status === 414
+      ? 'A path segment is longer than this service accepts'
+      : status === 400
+        ? 'The request path is not valid (malformed percent-encoding)'
+        : 'An unexpected error occurred; nothing was changed';
+  const { type, title, problem } = problemFor(status);
+  const instance = (request.url ?? '/').split('?')[0].slice(0, 2048);
+  void reply.status(status).header('Content-Type', PROBLEM_CONTENT_TYPE).send({ type, title, status, detail, instance, problem });
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The JSON body parser: fastify's (with its prototype-poisoning checks), but
+ * on bytes decoded strictly. JSON is UTF-8 (RFC 8259); bytes that are not are
+ * refused with a 400 instead of being replaced by U+FFFD and stored.
+ */
+function strictUtf8JsonParser(fastify: FastifyInstance) {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  return (request: FastifyRequest, body: Buffer, done: (error: Error | null, parsed?: unknown) => void): void => {
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      done(new ValidationProblem([{ tag: 'body', error: 'invalid-format', message: 'The body must be JSON encoded as UTF-8' }]));
+      return;
+    }
+    parse(request, text, done);
+  };
 }

@@ -16,9 +16,14 @@ export class ProblemException extends Error {
   }
 }
 
+/** At most this many offending members are listed: a body of 80,000 unknown members must not get an 11 MB answer. */
+const MAX_LISTED_ERRORS = 50;
+
 export class ValidationProblem extends ProblemException {
   constructor(errors: ProblemFieldError[]) {
-    super(400, errors.map((error) => error.message).join('; '), errors);
+    const listed = errors.slice(0, MAX_LISTED_ERRORS);
+    const detail = listed.slice(0, 5).map((error) => error.message).join('; ');
+    super(400, errors.length > 5 ? `${detail}; and ${errors.length - 5} more` : detail, listed);
   }
 }
 

@@ -12,7 +12,6 @@ import {
   Max,
   MaxLength,
   Min,
-  NotContains,
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
@@ -44,6 +43,7 @@ export interface MemberOptions {
 }
 
 const AMOUNT = /^-?\d{1,15}(\.\d{1,4})?$/;
+const XML_SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]*$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** RFC 3339 date-time with an explicit offset (or Z), as CONTRACT.md requires. */
@@ -76,6 +76,10 @@ const IsRealDate = (options?: ValidationOptions) =>
     options,
   );
 
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const IsWellFormedText = (options?: ValidationOptions) =>
+  ValidateBy({ name: 'isWellFormedText', validator: { validate: (value) => typeof value !== 'string' || !UNPAIRED_SURROGATE.test(value) } }, options);
+
 /**
  * One member of a request or response body, or one query parameter, under its
  * lower-kebab-case wire name. Applies the wire name for class-transformer and
@@ -103,8 +107,11 @@ export function Member(wireName: string, options: MemberOptions = {}): PropertyD
     Object.assign(api, { type: String, maxLength: options.maxLength });
     rules.push(IsString());
     if (options.required) rules.push(IsNotEmpty());
-    // PostgreSQL text cannot hold NUL, and XML cannot represent it.
-    rules.push(NotContains('\u0000', { message: `${wireName} must not contain NUL characters` }));
+    // PostgreSQL text cannot hold NUL, and XML 1.0 (the payload rendered from these members) cannot hold
+    // any control character but tab, line feed and carriage return.
+    rules.push(Matches(XML_SAFE_TEXT, { message: `${wireName} must not contain control characters` }));
+    // Nor an unpaired surrogate (a JSON escape such as "\ud800"): it would be stored as U+FFFD, not as sent.
+    rules.push(IsWellFormedText({ message: `${wireName} must not contain unpaired surrogates` }));
   }
   if (options.enum) {
     Object.assign(api, { enum: [...options.enum] });

@@ -79,7 +79,9 @@ export function validateWire<T>(
     } else if (canonical in input) {
       errors.push({ tag: key, error: 'not-allowed', message: `'${key}' and '${canonical}' name the same ${type === 'body' ? 'member' : 'parameter'}` });
     } else {
-      input[canonical] = raw;
+      // Every member and parameter is a scalar, so a nested value fails on its type alone. Only its
+      // shape goes on: class-transformer recurses into values, and a 10,000-deep one overflows the stack.
+      input[canonical] = raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? [] : {}) : raw;
     }
   }
   const instance = plainToInstance(metatype, input, { excludeExtraneousValues: true, exposeDefaultValues: true });

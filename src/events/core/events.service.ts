@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ReadRouter } from '../../database/read-router';
 import { Caller } from '../../common/auth/caller';
-import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../../common/errors/problem.exception';
+import { ConflictProblem, ForbiddenProblem, NotFoundProblem, ValidationProblem } from '../../common/errors/problem.exception';
 import { ListEventsQuery } from './dto/list-events.query';
 import { EventKindCatalog } from './event-kind.catalog';
 import { EventEntity } from './event.entity';
@@ -67,6 +67,13 @@ const SORT_KEYS: Record<ListEventsQuery['sortBy'], SortKey[]> = {
   'event-id': [ID],
   'event-kind': [KIND, TIME, ID],
 };
+
+/** A sort key value as `sortKeyOf` issues it: an ISO instant, a positive event id, an event kind. */
+const isSortKeyValue = (key: SortKey, value: string | number): boolean =>
+  key === ID
+    ? Number.isSafeInteger(value) && (value as number) >= 1
+    : typeof value === 'string' &&
+      (key === TIME ? /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value)) : /^[A-Za-z0-9-]{1,64}$/.test(value));
 
 const sortKeyOf = (keys: SortKey[], event: EventEntity) =>
   keys.map(({ property }) => (property === 'creationDatetime' ? event.creationDatetime.toISOString() : event[property]));
@@ -192,6 +199,10 @@ export class EventsService {
     if (!query.cursor) return undefined;
     const cursor = decodeCursor(query.cursor);
     const fits = cursor.page === query.pageNumber && cursor.query === this.fingerprint(query, filter) && cursor.key.length === SORT_KEYS[query.sortBy].length;
+    // The key goes into SQL: a tampered one (a text event id, an invalid instant, a NUL) must be a 400, not a database error.
+    if (fits && !SORT_KEYS[query.sortBy].every((key, index) => isSortKeyValue(key, cursor.key[index]))) {
+      throw new ValidationProblem([{ tag: 'cursor', error: 'invalid-format', message: "'cursor' is not a cursor this service issued; follow the navigation links as given" }]);
+    }
     return fits ? cursor : undefined;
   }
 
