@@ -1,6 +1,5 @@
 import { GENERIC_EVENT_KINDS } from '../../classifications/classification-schemas';
-import { wireNamesOf } from '../../common/http/wire-validation.pipe';
-import { EventKind } from '../../events/core/event-kind';
+import { EventKind, renderedMembersOf } from '../../events/core/event-kind';
 import { EventXmlRenderer } from '../../events/core/event-xml';
 import { customerProfile, CustomerProfile } from './customer-profile';
 import { KIND_SAMPLES, KindBody, KindSample, SampleContext } from './kind-samples';
@@ -89,7 +88,7 @@ export class EventGenerator {
     for (const kind of kinds) {
       const sample = KIND_SAMPLES[kind.eventKind];
       if (!sample) throw new Error(`No seed samples for ${kind.eventKind}: add them to KIND_SAMPLES in kind-samples.ts`);
-      const renderedMembers = [...wireNamesOf(kind.createDto)].filter(([wire]) => wire !== 'event-data-xml');
+      const renderedMembers = renderedMembersOf(kind);
       this.kinds.set(kind.eventKind, { kind, sample, renderedMembers });
     }
     const weights = [SECURITY_EVENT_KIND, ...this.kinds.keys()].map((eventKind) => [eventKind, KIND_WEIGHTS[eventKind] ?? 3] as const);

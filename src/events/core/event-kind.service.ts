@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Caller } from '../../common/auth/caller';
 import { wireNamesOf } from '../../common/http/wire-validation.pipe';
 import { CreateEventBase } from './dto/create-event.dto';
-import { EventKind } from './event-kind';
+import { EventKind, renderedMembersOf } from './event-kind';
 import { DETAIL_MEMBERS, EventPresenter, WireObject } from './event.presenter';
 import { EventXmlFlattener, EventXmlRenderer } from './event-xml';
 import { EventsService, RegistrationResult } from './events.service';
@@ -22,7 +22,7 @@ export interface EventKindOperations {
  */
 export function EventKindService(kind: EventKind): Type<EventKindOperations> {
   const memberNames = [...wireNamesOf(kind.members)];
-  const requestNames = [...wireNamesOf(kind.createDto)].filter(([wire]) => wire !== 'event-data-xml');
+  const requestNames = renderedMembersOf(kind);
 
   @Injectable()
   class KindService implements EventKindOperations {

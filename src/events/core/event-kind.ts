@@ -2,6 +2,7 @@ import { Type } from '@nestjs/common';
 import { IntersectionType } from '@nestjs/swagger';
 import { CreateEventBase } from './dto/create-event.dto';
 import { EventDetailDto } from './dto/event-detail.dto';
+import { wireNamesOf } from '../../common/http/wire-validation.pipe';
 import { KindDetailsEntity } from './kind-details.entity';
 
 /** What a kind folder declares; everything else about a kind is shared. */
@@ -41,4 +42,12 @@ export function defineEventKind(declaration: EventKindDeclaration): EventKind {
 function named<T extends Type<unknown>>(type: T, name: string): T {
   Object.defineProperty(type, 'name', { value: name });
   return type;
+}
+
+/**
+ * The members a registration without a payload renders into its XML, in the
+ * request schema's order, as [wire name, property name].
+ */
+export function renderedMembersOf(kind: Pick<EventKind, 'createDto'>): [string, string][] {
+  return [...wireNamesOf(kind.createDto)].filter(([wire]) => wire !== 'event-data-xml');
 }
