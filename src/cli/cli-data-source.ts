@@ -1,3 +1,4 @@
+import { migrate } from '../database/migrate';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { databaseConfig } from '../config';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
@@ -43,7 +44,7 @@ export async function openCliDatabase(options: OpenOptions = {}): Promise<CliDat
   };
   try {
     await dataSource.initialize();
-    if (options.migrate) await dataSource.runMigrations({ transaction: 'each' });
+    if (options.migrate) await migrate(dataSource);
   } catch (error) {
     await close();
     throw error;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { migrate } from './migrate';
 import { ReadRouter } from './read-router';
 import { RetentionService } from './retention.service';
 import { buildTypeOrmOptions } from './typeorm-options';
@@ -44,7 +45,13 @@ class EmbeddedDatabaseModule {}
       useFactory: async (config: DatabaseConfig, embedded: EmbeddedDatabase) => {
         const url = config.url ?? (await embedded.url(config));
         if (!config.url) new Logger('Database').log(`Embedded PostgreSQL (PGlite) in ${config.dataDir}`);
-        return { ...buildTypeOrmOptions(config, url, !config.url), migrationsRun: true };
+        return buildTypeOrmOptions(config, url, !config.url);
+      },
+      // Migrations are applied before the service answers anything.
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await migrate(dataSource);
+        return dataSource;
       },
     }),
   ],
