@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { authConfig, type AuthConfig } from '../../config';
 import { Caller } from './caller';
@@ -13,6 +14,36 @@ import { scopesOf } from './scopes';
  * `nbf` within the clock tolerance. HMAC and `none` are never in the
  * algorithm allow-list, so neither can pass.
  */
+type KeyProvider = (request: unknown, rawToken: string, done: (error: unknown, key?: string | KeyObject) => void) => void;
+
+function jwksKeyProvider(jwksUri: string): KeyProvider {
+  return passportJwtSecret({
+    jwksUri,
+    cache: true,
+    cacheMaxAge: 10 * 60 * 1000,
+    // An unknown kid refetches the JWKS (key rotation), at most this often.
+    rateLimit: true,
+    jwksRequestsPerMinute: 10,
+    timeout: 5000,
+  }) as KeyProvider;
+}
+
+/** jwks-rsa hands out PEM text; parse each distinct key once (a handful of keys per issuer). */
+function asKeyObjects(provider: KeyProvider): KeyProvider {
+  const parsed = new Map<string, KeyObject>();
+  return (request, rawToken, done) =>
+    provider(request, rawToken, (error, key) => {
+      if (error || typeof key !== 'string') return done(error, key);
+      let keyObject = parsed.get(key);
+      if (!keyObject) {
+        keyObject = createPublicKey(key);
+        if (parsed.size > 100) parsed.clear();
+        parsed.set(key, keyObject);
+      }
+      done(null, keyObject);
+    });
+}
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -20,18 +51,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     @Optional() @Inject(DevIssuerKeys) devIssuer: DevIssuerKeys | null,
   ) {
     const keys: Record<string, unknown> = config.jwksUri
-      ? {
-          secretOrKeyProvider: passportJwtSecret({
-            jwksUri: config.jwksUri,
-            cache: true,
-            cacheMaxAge: 10 * 60 * 1000,
-            // An unknown kid refetches the JWKS (key rotation), at most this often.
-            rateLimit: true,
-            jwksRequestsPerMinute: 10,
-            timeout: 5000,
-          }),
-        }
-      : { secretOrKey: devIssuer!.publicKeyPem };
+      ? { secretOrKeyProvider: asKeyObjects(jwksKeyProvider(config.jwksUri)) }
+      : // A parsed key, not PEM: jsonwebtoken would otherwise parse the PEM again on every request.
+        { secretOrKey: devIssuer!.publicKey };
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       ignoreExpiration: false,
