@@ -1,4 +1,4 @@
-import { EventXmlFlattener, EventXmlRenderer, maxDepth } from './event-xml';
+import { EventXmlFlattener, EventXmlRenderer, markupFault, maxDepth } from './event-xml';
 import { ValidationProblem } from '../../common/errors/problem.exception';
 
 const TUTORIAL_XML =
@@ -120,5 +120,23 @@ describe('EventXmlRenderer', () => {
       ['to', null],
     ]);
     expect(xml).toBe('<communication-event><customer-number>1400269</customer-number><title>Q&amp;A &lt;1&gt;</title></communication-event>');
+  });
+});
+
+describe('markupFault (what the validator lets through)', () => {
+  it.each([
+    ['<a>x ]]> y</a>', "']]>'"],
+    ['<a/>text', 'outside the root'],
+    ['<![CDATA[x]]><a/>', 'CDATA section outside'],
+    ['<a><!-- x -- y --></a>', "'--'"],
+    ['<a id="<b>"/>', "'<' inside an attribute"],
+    ['<a><?xml version="1.0"?></a>', 'XML declaration'],
+    ['<a/><b/>', 'more than one root'],
+  ])('finds the fault in %p', (xml, words) => {
+    expect(markupFault(xml)).toContain(words);
+  });
+
+  it.each([['<?xml version="1.0"?>\n<a x="1 > 0">t<!-- ok --><b/><![CDATA[ ]] ]]></a>\n'], ['\uFEFF<?xml version="1.0"?><a/>'], ['<a>1</a>']])('passes well-formed %p', (xml) => {
+    expect(markupFault(xml)).toBeUndefined();
   });
 });

@@ -55,6 +55,8 @@ export class EventXmlFlattener {
     if (depth > this.config.xmlMaxDepth) fail('invalid-format', `must not nest elements deeper than ${this.config.xmlMaxDepth} levels`);
     const undefinedEntity = unknownEntity(xml);
     if (undefinedEntity) fail('invalid-format', `uses an undefined entity reference '${undefinedEntity.slice(0, 20)}'`);
+    const fault = markupFault(xml);
+    if (fault) fail('invalid-format', `is not well-formed XML: it ${fault}`);
     const verdict = XMLValidator.validate(xml, { allowBooleanAttributes: false });
     if (verdict !== true) fail('invalid-format', `is not well-formed XML: ${verdict.err.msg} (line ${verdict.err.line})`);
   }
@@ -130,6 +132,55 @@ function unknownEntity(xml: string): string | undefined {
     if (code !== undefined && !isXmlChar(code)) return match[0];
   }
   return undefined;
+}
+
+/**
+ * What fast-xml-parser's validator lets through but XML 1.0 forbids: ']]>' in
+ * text, text or CDATA outside the root, '--' in a comment, '<' in an
+ * attribute value, an XML declaration after the start, a second root. One
+ * linear pass with indexOf; an unclosed construct is left to the validator.
+ */
+export function markupFault(xml: string): string | undefined {
+  const start = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let depth = 0;
+  let rootClosed = false;
+  let position = 0;
+  for (;;) {
+    const open = xml.indexOf('<', position);
+    const text = xml.slice(position, open === -1 ? undefined : open);
+    if (text.includes(']]>')) return "has ']]>' outside a CDATA section";
+    if (depth === 0 && text.trim() !== '') return 'has text outside the root element';
+    if (open === -1) return undefined;
+    const [closer, from] = xml.startsWith('<!--', open) ? ['-->', open + 4] : xml.startsWith('<![CDATA[', open) ? [']]>', open + 9] : xml.startsWith('<?', open) ? ['?>', open + 2] : ['', open + 1];
+    if (closer) {
+      const close = xml.indexOf(closer, from);
+      if (close === -1) return undefined;
+      if (closer === '-->' && (xml.slice(from, close).includes('--') || xml[close - 1] === '-')) return "has '--' inside a comment";
+      if (closer === ']]>' && depth === 0) return 'has a CDATA section outside the root element';
+      if (closer === '?>' && /^<\?xml[\s?]/i.test(xml.slice(open, open + 6)) && open !== start) return 'has an XML declaration after the start of the document';
+      position = close + closer.length;
+      continue;
+    }
+    let end = from;
+    let quote = '';
+    for (; end < xml.length; end++) {
+      const char = xml[end];
+      if (quote) {
+        if (char === quote) quote = '';
+        else if (char === '<') return "has '<' inside an attribute value";
+      } else if (char === '"' || char === "'") quote = char;
+      else if (char === '>' || char === '<') break;
+    }
+    if (end >= xml.length || xml[end] === '<') return undefined;
+    if (xml[open + 1] === '/') {
+      if (--depth === 0) rootClosed = true;
+    } else if (xml[open + 1] !== '!') {
+      if (depth === 0 && rootClosed) return 'has more than one root element';
+      if (xml[end - 1] === '/') rootClosed ||= depth === 0;
+      else depth++;
+    }
+    position = end + 1;
+  }
 }
 
 /** Outside XML 1.0's Char production: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; unpaired surrogates. */
