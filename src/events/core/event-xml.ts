@@ -260,6 +260,9 @@ export class EventXmlRenderer {
   }
 }
 
+const NEEDS_ESCAPING = /[&<>"']/;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char]);
+  // Most values have nothing to escape: skip the replace and its allocation (the seed renders millions).
+  return NEEDS_ESCAPING.test(text) ? text.replace(/[&<>"']/g, (char) => ESCAPES[char]) : text;
 }
