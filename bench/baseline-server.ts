@@ -9,6 +9,13 @@ import { ProblemException, ValidationProblem } from '../src/common/errors/proble
 import { authConfig, AuthConfig } from '../src/config';
 import { EventXmlFlattener, EventXmlRenderer } from '../src/events/core/event-xml';
 import { decodeCursor, encodeCursor, queryFingerprint } from '../src/events/core/page-cursor';
+import { Paginator } from '../src/events/core/paginator';
+import { EventIdPipe } from '../src/common/http/event-id.pipe';
+import { describeTokenError } from '../src/common/auth/access-token.guard';
+
+// The service's pure helpers, so answers match byte for byte; the SQL and the server are the baseline's own.
+const paginator = new Paginator();
+const eventIds = new EventIdPipe();
 
 /**
  * The yardstick: the smallest server that answers the benchmark's requests
@@ -232,7 +239,6 @@ const SORT_COLUMNS: Record<string, string[]> = {
   'event-id': ['event_id'],
   'event-kind': ['event_kind', 'creation_datetime', 'event_id'],
 };
-const PAGING = new Set(['page', 'page-number', 'page-size', 'cursor']);
 
 export async function startBaseline(options: BaselineOptions): Promise<Baseline> {
   const auth: AuthConfig = authConfig();
@@ -264,7 +270,7 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
         clockTolerance: auth.clockToleranceSeconds,
       }) as Record<string, unknown>;
     } catch (error) {
-      const reason = describeTokenError(error as Error);
+      const reason = describeTokenError(error);
       throw new ProblemException(401, `The access token is not valid: ${reason}`, undefined, {
         'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${reason}"`,
       });
@@ -379,13 +385,13 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
       'page-number': q.pageNumber,
       'total-pages': totalPages,
       items,
-      navigations: navigations(eventsRoot, search, q.pageNumber, q.pageSize, totalPages, cursors),
+      navigations: paginator.navigations(eventsRoot, search, q, totalPages, cursors),
     };
   };
 
   const detail = async (request: FastifyRequest<{ Params: { eventId: string } }>) => {
     const caller = authenticate(request, READ_SCOPE);
-    const eventId = parseEventId(request.params.eventId);
+    const eventId = eventIds.transform(request.params.eventId);
     const q = validate(SHAPE_RULES, request.query, 'query');
     const shape = parseShape(q.include, q.trim, DETAIL_MEMBERS);
     const rows =
@@ -398,7 +404,7 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
 
   const communicationDetail = async (request: FastifyRequest<{ Params: { eventId: string } }>) => {
     const caller = authenticate(request, READ_SCOPE);
-    const eventId = parseEventId(request.params.eventId);
+    const eventId = eventIds.transform(request.params.eventId);
     const q = validate(SHAPE_RULES, request.query, 'query');
     const shape = parseShape(q.include, q.trim, [...DETAIL_MEMBERS, ...COMMUNICATION_MEMBERS.map(([wire]) => wire)]);
     const columns = `${EVENT_COLUMNS.split(', ').map((column) => `e.${column}`).join(', ')}, e.workitem_id, ${COMMUNICATION_COLUMNS.map(([, column]) => `c."${column}"`).join(', ')}`;
@@ -559,54 +565,12 @@ function resolveKinds(filter: string): string[] {
   return [...values];
 }
 
-function navigations(listUrl: string, callerQuery: string, pageNumber: number, pageSize: number, totalPages: number, cursors: { next?: string; prev?: string }) {
-  if (totalPages === 0) return [];
-  const filters = [...new URLSearchParams(callerQuery)].filter(([name]) => !PAGING.has(name));
-  const href = (page: number, cursor?: string) => {
-    const query = new URLSearchParams([['page-size', String(pageSize)], ['page-number', String(page)], ...filters]);
-    if (cursor) query.append('cursor', cursor);
-    return `${listUrl}?${query.toString()}`;
-  };
-  const targets: [string, number][] = [
-    ['first', 1],
-    ['prev', Math.min(pageNumber - 1, totalPages)],
-    ['next', pageNumber + 1],
-    ['last', totalPages],
-  ];
-  return targets
-    .filter(([, page]) => page >= 1 && page <= totalPages && page !== pageNumber)
-    .map(([rel, page]) => ({ href: href(page, rel === 'next' ? cursors.next : rel === 'prev' ? cursors.prev : undefined), rel }));
-}
-
-function parseEventId(value: string): number {
-  if (!/^\d{1,16}$/.test(value)) throw new ValidationProblem([{ tag: 'event-id', error: 'invalid-format', message: `'event-id' must be a positive integer` }]);
-  const id = Number(value);
-  if (id < 1 || id > Number.MAX_SAFE_INTEGER) {
-    throw new ValidationProblem([{ tag: 'event-id', error: 'out-of-range', message: `'event-id' must be between 1 and ${Number.MAX_SAFE_INTEGER}` }]);
-  }
-  return id;
-}
-
 function parseIdempotencyKey(value: unknown): string | null {
   if (value === undefined) return null;
   if (typeof value !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(value)) {
     throw new ValidationProblem([{ tag: 'Idempotency-Key', error: 'invalid-format', message: `'Idempotency-Key' must be 1 to 255 visible ASCII characters` }]);
   }
   return value;
-}
-
-/** The service's short, safe reasons for a refused token. */
-function describeTokenError(error: Error): string {
-  const message = error?.message ?? '';
-  if (error?.name === 'TokenExpiredError') return 'the token has expired';
-  if (error?.name === 'NotBeforeError') return 'the token is not valid yet';
-  if (/audience/.test(message)) return 'the token is for another audience';
-  if (/issuer/.test(message)) return 'the token is from another issuer';
-  if (/signature/.test(message)) return 'the signature does not verify';
-  if (/algorithm/.test(message)) return 'the signing algorithm is not allowed';
-  if (/malformed|jwt must be|invalid token|Unexpected token/i.test(message)) return 'the token is malformed';
-  if (/kid|key/i.test(message)) return 'the signing key is unknown';
-  return 'the token could not be verified';
 }
 
 if (require.main === module) {

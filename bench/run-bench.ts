@@ -14,7 +14,7 @@ import { EVENT_KINDS } from '../src/events/event-kinds';
 import { summarizeProfile, ProfileSummary } from './cpu-profile';
 import { DatasetFacts, readFacts } from './facts';
 import { loadDataset } from './loader';
-import { checkParity, communication, ParityReport } from './parity';
+import { checkParity, communication } from './parity';
 import { API, deepPage, FILTER_SHARE, kindAndDateFilter } from './scenarios';
 
 /**

@@ -31,7 +31,7 @@ export class AccessTokenGuard extends AuthGuard('jwt') {
         // No credentials at all: RFC 6750 section 3.1 says no error attribute.
         throw new UnauthorizedProblem('An OAuth 2.0 bearer access token is required in the Authorization header', REALM);
       }
-      const reason = describe(info ?? error);
+      const reason = describeTokenError(info ?? error);
       throw new UnauthorizedProblem(
         `The access token is not valid: ${reason}`,
         `${REALM}, error="invalid_token", error_description="${reason.replace(/["\\]/g, '')}"`,
@@ -50,7 +50,7 @@ export class AccessTokenGuard extends AuthGuard('jwt') {
 }
 
 /** A short reason safe to show: the validator's own words, never the token. */
-function describe(info: unknown): string {
+export function describeTokenError(info: unknown): string {
   const name = (info as Error | undefined)?.name;
   const message = (info as Error | undefined)?.message ?? '';
   if (name === 'TokenExpiredError') return 'the token has expired';
