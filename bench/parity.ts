@@ -1,5 +1,6 @@
 import { DatasetFacts } from './facts';
 import { API, deepPage, FILTER_SHARE, kindAndDateFilter } from './scenarios';
+import { tutorialCommunication } from '../test/support/event-bodies';
 
 /**
  * Correctness before speed: the same requests to the service and to the
@@ -241,20 +242,8 @@ async function compareWrites(
   }
 }
 
-/** The tutorial's communication registration for a customer. */
-export function communication(customerNumber: string, workitemId: string): Record<string, unknown> {
-  return {
-    'customer-number': customerNumber,
-    'workitem-id': workitemId,
-    description: 'some description',
-    from: 'Joe',
-    to: 'Tom',
-    title: 'SomeTitle',
-    medium: 'Mail',
-    purpose: 'TestPorpose',
-    'return-address': 'SomeAddress',
-  };
-}
+/** The tutorial's communication registration for a customer (the same body the e2e tests send). */
+export const communication = tutorialCommunication;
 
 async function call(target: ParityTarget, request: Request, defaultToken: string): Promise<Answer> {
   const headers: Record<string, string> = { ...(request.headers ?? {}) };

@@ -22,6 +22,17 @@ function watch(page: Page): PageTrouble {
   return trouble;
 }
 
+/** Opens the list operation, Try it out, Execute, as a person clicks; returns the answer shown. */
+async function executeListEvents(page: Page) {
+  const operation = page.locator('#operations-Events-listEvents');
+  await operation.locator('.opblock-summary').click();
+  await operation.getByRole('button', { name: 'Try it out' }).click();
+  await operation.getByRole('button', { name: 'Execute' }).click();
+  const answer = operation.locator('.live-responses-table .response').first();
+  await answer.waitFor();
+  return answer;
+}
+
 describe(`The Swagger explorer in headless Chromium (${databaseMode} database)`, () => {
   let api: TestApp;
   let browser: Browser;
@@ -74,12 +85,7 @@ describe(`The Swagger explorer in headless Chromium (${databaseMode} database)`,
     await dialog.getByRole('button', { name: 'Close' }).first().click();
     await dialog.waitFor({ state: 'detached' });
 
-    const operation = page.locator('#operations-Events-listEvents');
-    await operation.locator('.opblock-summary').click();
-    await operation.getByRole('button', { name: 'Try it out' }).click();
-    await operation.getByRole('button', { name: 'Execute' }).click();
-    const answer = operation.locator('.live-responses-table .response').first();
-    await answer.waitFor();
+    const answer = await executeListEvents(page);
 
     expect((await answer.locator('.response-col_status').innerText()).trim()).toBe('200');
     expect(await answer.locator('.response-col_description').innerText()).toContain('"total-count"');
@@ -94,12 +100,7 @@ describe(`The Swagger explorer in headless Chromium (${databaseMode} database)`,
     const trouble = watch(page);
 
     await page.goto(`${api.origin}/swagger-ui`);
-    const operation = page.locator('#operations-Events-listEvents');
-    await operation.locator('.opblock-summary').click();
-    await operation.getByRole('button', { name: 'Try it out' }).click();
-    await operation.getByRole('button', { name: 'Execute' }).click();
-    const answer = operation.locator('.live-responses-table .response').first();
-    await answer.waitFor();
+    const answer = await executeListEvents(page);
 
     expect((await answer.locator('.response-col_status').innerText()).trim()).toBe('401');
     expect(await answer.locator('.response-col_description').innerText()).toContain('"problem": "unauthorized"');

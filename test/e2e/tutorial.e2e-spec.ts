@@ -1,3 +1,4 @@
+import { tutorialCommunication } from '../support/event-bodies';
 import { databaseMode, startTestApp, TestApp, uniqueCustomer } from '../support/test-app';
 
 const LOGIN_XML =
@@ -16,17 +17,7 @@ describe(`The tutorial, over HTTP (${databaseMode} database)`, () => {
 
   it('registers the step-12 communication event exactly as the tutorial shows', async () => {
     const response = await api.request('POST', '/customer-event/communication-events', {
-      body: {
-        'customer-number': customer,
-        'workitem-id': `WI${customer}`,
-        description: 'some description',
-        from: 'Joe',
-        to: 'Tom',
-        title: 'SomeTitle',
-        medium: 'Mail',
-        purpose: 'TestPorpose',
-        'return-address': 'SomeAddress',
-      },
+      body: tutorialCommunication(customer, `WI${customer}`),
     });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ id: `WI${customer}`, CreatedRecordStatus: 'Created' });

@@ -2,6 +2,21 @@
  * One valid registration body per kind (CONTRACT.md members), and what its
  * kind detail must show. `customer` and a unique suffix keep tests apart.
  */
+/** Tutorial step 12's body, as given (`"medium": "Mail"` included), for a customer and work item. */
+export function tutorialCommunication(customerNumber: string, workitemId: string): Record<string, unknown> {
+  return {
+    'customer-number': customerNumber,
+    'workitem-id': workitemId,
+    description: 'some description',
+    from: 'Joe',
+    to: 'Tom',
+    title: 'SomeTitle',
+    medium: 'Mail',
+    purpose: 'TestPorpose',
+    'return-address': 'SomeAddress',
+  };
+}
+
 export interface KindCase {
   kind: string;
   route: string;
@@ -18,18 +33,7 @@ export const KIND_CASES: KindCase[] = [
     kind: 'communication',
     route: 'communication-events',
     eventKind: 'CommunicationEvent',
-    body: (customer, suffix) => ({
-      'customer-number': customer,
-      'workitem-id': `WI${suffix}`,
-      description: 'some description',
-      from: 'Joe',
-      to: 'Tom',
-      title: 'SomeTitle',
-      medium: 'Mail',
-      purpose: 'TestPorpose',
-      'return-address': 'SomeAddress',
-      'communication-type': 'complaint',
-    }),
+    body: (customer, suffix) => ({ ...tutorialCommunication(customer, `WI${suffix}`), 'communication-type': 'complaint' }),
     expected: (customer, suffix) => ({
       'customer-number': customer,
       'workitem-id': `WI${suffix}`,

@@ -50,12 +50,7 @@ export class ProblemFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-      const detail = status === 404 && !(typeof message === 'string' && !message.startsWith('Cannot '))
-        ? `No resource at ${request.method} ${(request.url ?? '').split('?')[0].slice(0, 200)}`
-        : status === 429
-          ? 'Too many requests from this client; retry after the time in Retry-After'
-          : String(Array.isArray(message) ? message.join('; ') : (message ?? exception.message));
-      return { status, detail, headers: {} };
+      return { status, detail: describeHttpException(exception, message, request), headers: {} };
     }
     const failure = exception as { statusCode?: unknown; code?: unknown; message?: unknown; name?: unknown };
     // Errors fastify raises while reading the request (body too large, bad JSON, wrong content type).
@@ -73,6 +68,16 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { status: 500, detail: 'An unexpected error occurred; nothing was changed', headers: {} };
   }
+}
+
+/** Nest's own wording ("Cannot GET /x") names internals; say what happened in the API's words. */
+function describeHttpException(exception: HttpException, message: unknown, request: FastifyRequest): string {
+  const status = exception.getStatus();
+  if (status === 404 && (typeof message !== 'string' || message.startsWith('Cannot '))) {
+    return `No resource at ${request.method} ${(request.url ?? '').split('?')[0].slice(0, 200)}`;
+  }
+  if (status === 429) return 'Too many requests from this client; retry after the time in Retry-After';
+  return String(Array.isArray(message) ? message.join('; ') : (message ?? exception.message));
 }
 
 function describeClientError(failure: { code?: unknown; message?: unknown }): string {
