@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ReadRouter } from '../../database/read-router';
 import { Caller } from '../../common/auth/caller';
-import { ConflictProblem, ForbiddenProblem, NotFoundProblem, ValidationProblem } from '../../common/errors/problem.exception';
+import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../../common/errors/problem.exception';
 import { ListEventsQuery } from './dto/list-events.query';
 import { EventKindCatalog } from './event-kind.catalog';
 import { EventEntity } from './event.entity';
 import { KindDetailsEntity } from './kind-details.entity';
-import { decodeCursor, encodeCursor, PageCursor, queryFingerprint } from './page-cursor';
+import { decodeCursor, encodeCursor, invalidCursor, PageCursor, queryFingerprint } from './page-cursor';
 import { EventDailyCountEntity } from './event-daily-count.entity';
 import { MetricsService } from '../../metrics/metrics.service';
 
@@ -201,7 +201,7 @@ export class EventsService {
     const fits = cursor.page === query.pageNumber && cursor.query === this.fingerprint(query, filter) && cursor.key.length === SORT_KEYS[query.sortBy].length;
     // The key goes into SQL: a tampered one (a text event id, an invalid instant, a NUL) must be a 400, not a database error.
     if (fits && !SORT_KEYS[query.sortBy].every((key, index) => isSortKeyValue(key, cursor.key[index]))) {
-      throw new ValidationProblem([{ tag: 'cursor', error: 'invalid-format', message: "'cursor' is not a cursor this service issued; follow the navigation links as given" }]);
+      throw invalidCursor();
     }
     return fits ? cursor : undefined;
   }

@@ -35,7 +35,12 @@ export function decodeCursor(text: string): PageCursor {
   } catch {
     // fall through to the 400
   }
-  throw new ValidationProblem([{ tag: 'cursor', error: 'invalid-format', message: "'cursor' is not a cursor this service issued; follow the navigation links as given" }]);
+  throw invalidCursor();
+}
+
+/** The one answer to a cursor the service did not issue, garbled or tampered. */
+export function invalidCursor(): ValidationProblem {
+  return new ValidationProblem([{ tag: 'cursor', error: 'invalid-format', message: "'cursor' is not a cursor this service issued; follow the navigation links as given" }]);
 }
 
 /** Identifies a list query (filters, scope, sort, page size) so a cursor is only used with its own. */
