@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config';
 import { isDatabaseUnavailable } from './database-errors';
+import { SqlStatement } from './sql-statement';
 
 interface Pool {
-  query(sql: string): Promise<unknown>;
+  query(sql: string | { name?: string; text: string; values: unknown[] }, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /**
@@ -28,6 +29,31 @@ export class ReadRouter {
     return this.replicaPools().length > 0;
   }
 
+  /** A statement's rows, read on a replica when one is usable, else on the primary. */
+  async rows<R>(statement: SqlStatement, values: unknown[]): Promise<R[]> {
+    if (!this.hasReplicas || Date.now() < this.replicasRestUntil) return this.primaryRows(statement, values);
+    const replicas = this.replicaPools();
+    try {
+      return await this.execute<R>(replicas[Math.floor(Math.random() * replicas.length)], statement, values);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      this.restReplicas(error);
+      return this.primaryRows(statement, values);
+    }
+  }
+
+  /** A statement's rows from the primary: writes, and reads that must see the latest commit. */
+  primaryRows<R>(statement: SqlStatement, values: unknown[]): Promise<R[]> {
+    return this.execute<R>(this.primaryPool(), statement, values);
+  }
+
+  private async execute<R>(pool: Pool, { name, text }: SqlStatement, values: unknown[]): Promise<R[]> {
+    // The embedded database keeps one backend session across socket connections, so a statement
+    // prepared by a closed connection would still exist there: it gets unnamed statements.
+    const { rows } = await pool.query(this.embedded ? { text, values } : { name, text, values });
+    return rows as R[];
+  }
+
   /** Runs a read on a replica when one is usable, else on the primary. */
   async read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.hasReplicas || Date.now() < this.replicasRestUntil) return this.onPrimary(work);
@@ -36,8 +62,7 @@ export class ReadRouter {
       return await work(runner.manager);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      this.replicasRestUntil = Date.now() + this.config.replicaRetrySeconds * 1000;
-      this.logger.warn(`Replica read failed (${(error as Error).message}); reading from the primary for ${this.config.replicaRetrySeconds} s`);
+      this.restReplicas(error);
       return this.onPrimary(work);
     } finally {
       await runner.release();
@@ -64,6 +89,19 @@ export class ReadRouter {
         ]),
       ),
     );
+  }
+
+  private restReplicas(error: unknown): void {
+    this.replicasRestUntil = Date.now() + this.config.replicaRetrySeconds * 1000;
+    this.logger.warn(`Replica read failed (${(error as Error).message}); reading from the primary for ${this.config.replicaRetrySeconds} s`);
+  }
+
+  private get embedded(): boolean {
+    return this.config.url === undefined;
+  }
+
+  private primaryPool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   private replicaPools(): Pool[] {

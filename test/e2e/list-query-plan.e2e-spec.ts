@@ -36,7 +36,7 @@ describe(`The list query's plan (${databaseMode} database)`, () => {
     const query = plainToInstance(ListEventsQuery, { 'customer-number': customer, ...parameters }, { excludeExtraneousValues: true, exposeDefaultValues: true });
     const events = api.app.get(EventsService);
     const filter = events.listFilter(query, { subject: 'planner', scopes: new Set() });
-    const [sql, values] = events.pageQuery(query, filter, undefined, false).getQueryAndParameters();
+    const { statement, values } = events.listStatement(query, filter, undefined, false);
     const runner = api.app.get(DataSource).createQueryRunner();
     await runner.startTransaction();
     try {
@@ -44,7 +44,7 @@ describe(`The list query's plan (${databaseMode} database)`, () => {
       // and ask whether the customer-scoped index serves the page without a sort.
       await runner.query('SET LOCAL enable_seqscan = off');
       await runner.query('DROP INDEX ix_customer_event_time');
-      const [{ 'QUERY PLAN': [{ Plan: plan }] }] = await runner.query(`EXPLAIN (FORMAT JSON) ${sql}`, values);
+      const [{ 'QUERY PLAN': [{ Plan: plan }] }] = await runner.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, values);
       // The page's keys are found under the LIMIT: that part must be an index walk in order, no sort.
       // (Above it, at most page-size joined rows are put in order.)
       const limit = nodes(plan).find((node) => node['Node Type'] === 'Limit');

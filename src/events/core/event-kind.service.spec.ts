@@ -67,11 +67,10 @@ describe('EventKindService (the core, serving a fake kind)', () => {
       registered.push(registration);
       return { event: { eventId: 11, workitemId: null }, created: true };
     },
-    findVisible: async (eventId: number, _: Caller, eventKind?: string) => {
-      expect([eventId, eventKind]).toEqual([11, 'ParcelEvent']);
-      return stored;
+    findVisible: async (eventId: number, _: Caller, kind?: { eventKind: string }) => {
+      expect([eventId, kind?.eventKind]).toEqual([11, 'ParcelEvent']);
+      return { event: stored, kindValues: { trackingCode: 'TC1' } };
     },
-    kindDetails: async () => Object.assign(new ParcelEventEntity(), { customerNumber: '7', eventId: 11, trackingCode: 'TC1' }),
   } as unknown as EventsService;
   const dataSource = new DataSource({ type: 'postgres', entities: [EventEntity, ParcelEventEntity] });
   const flattener = new EventXmlFlattener({ xmlMaxBytes: 1024, xmlMaxDepth: 8 });

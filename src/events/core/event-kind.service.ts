@@ -44,9 +44,8 @@ export function EventKindService(kind: EventKind): Type<EventKindOperations> {
 
     async detail(eventId: number, caller: Caller, include?: string, trim?: string): Promise<WireObject> {
       const shape = this.presenter.parseShape(include, trim, [...DETAIL_MEMBERS, ...memberNames.map(([wire]) => wire)]);
-      const event = await this.events.findVisible(eventId, caller, kind.eventKind);
-      const details = await this.events.kindDetails(kind.entity, event);
-      const source = { ...event, ...details } as Record<string, unknown>;
+      const { event, kindValues } = await this.events.findVisible(eventId, caller, kind);
+      const source = { ...event, ...kindValues } as Record<string, unknown>;
       const members = Object.fromEntries(memberNames.map(([wire, property]) => [wire, source[property] ?? null]));
       return this.presenter.detail(event, shape, members);
     }

@@ -7,10 +7,11 @@ import { EventEntity } from './event.entity';
 import { EventPresenter } from './event.presenter';
 import { EventXmlFlattener, EventXmlRenderer } from './event-xml';
 import { EventsController } from './events.controller';
+import { EventSql } from './event-sql';
 import { EventsService } from './events.service';
 import { Paginator } from './paginator';
 
-const SHARED = [EventsService, EventKindCatalog, EventPresenter, EventXmlFlattener, EventXmlRenderer, Paginator, PublicUrl];
+const SHARED = [EventsService, EventSql, EventKindCatalog, EventPresenter, EventXmlFlattener, EventXmlRenderer, Paginator, PublicUrl];
 
 /** What every kind module shares, and the kind-independent /events endpoints. */
 @Global()

@@ -61,7 +61,7 @@ export class EventsController {
   @ApiProblems(...READ_PROBLEMS)
   async detail(@Param('eventId', EventIdPipe) eventId: number, @Query() shape: ShapeQuery, @CurrentCaller() caller: Caller) {
     const parsed = this.presenter.parseShape(shape.include, shape.trim, DETAIL_MEMBERS);
-    return this.presenter.detail(await this.events.findVisible(eventId, caller), parsed);
+    return this.presenter.detail((await this.events.findVisible(eventId, caller)).event, parsed);
   }
 
   @RegistrationEndpoint()

@@ -1,0 +1,273 @@
+import { Injectable, Type } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityMetadata } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { SqlStatement, sqlStatement, SqlValues } from '../../database/sql-statement';
+import { EventEntity } from './event.entity';
+import { KindDetailsEntity } from './kind-details.entity';
+
+/** The sort key of each `sort-by`, with the event id as the final tie-break so pages never overlap or skip. */
+export const SORT_KEYS = {
+  'creation-datetime': ['creationDatetime', 'eventId'],
+  'event-id': ['eventId'],
+  'event-kind': ['eventKind', 'creationDatetime', 'eventId'],
+} as const satisfies Record<string, readonly (keyof EventEntity)[]>;
+export type SortBy = keyof typeof SORT_KEYS;
+
+/** Below this offset a page is read straight from the index; from it on, by a deferred join. */
+export const DEFERRED_JOIN_FROM_OFFSET = 100;
+
+export interface ListFilter {
+  customerNumber?: string;
+  kinds?: string[];
+  from?: Date;
+  to?: Date;
+}
+
+export interface PageRequest {
+  sortBy: SortBy;
+  descending: boolean;
+  pageSize: number;
+  offset: number;
+  /** A keyset seek: rows strictly after (or before) this sort key, in sort order. */
+  seek?: { direction: 'after' | 'before'; key: unknown[] };
+  withXml: boolean;
+}
+
+export interface BoundStatement {
+  statement: SqlStatement;
+  values: unknown[];
+}
+
+/** A row of a list statement: the exact total, and one event of the page (all null when the page is empty). */
+export type ListRow = { total: string } & Record<string, unknown>;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const floorToDay = (instant: Date) => new Date(Math.floor(instant.getTime() / DAY_MS) * DAY_MS);
+const ceilToDay = (instant: Date) => new Date(Math.ceil(instant.getTime() / DAY_MS) * DAY_MS);
+const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
+
+interface ColumnMapping {
+  property: string;
+  alias: string;
+  /** The value as TypeORM would load it (its type conversions and the column's transformer). */
+  hydrate: (value: unknown) => unknown;
+}
+
+/**
+ * The SQL of the request path, written once per request shape and run as
+ * prepared statements (see SqlStatement): a list page with its exact count in
+ * one statement, an event (with its kind's row) by id, and a registration of
+ * an event and its kind row in one statement. Column lists and value
+ * conversions come from the TypeORM entities, so the entities stay the one
+ * description of the tables.
+ */
+@Injectable()
+export class EventSql {
+  private readonly event: EntityMetadata;
+  private readonly eventColumns: ColumnMapping[];
+  private readonly kindMappings = new Map<Type<KindDetailsEntity>, { table: string; columns: ColumnMapping[] }>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.event = dataSource.getMetadata(EventEntity);
+    this.eventColumns = this.mappingsOf(this.event, '');
+  }
+
+  /**
+   * One statement for a whole list answer: the exact count, and the page's
+   * rows beside it (a LEFT JOIN LATERAL, so an empty page still returns the
+   * count). The page is skipped when it starts past the count.
+   */
+  list(filter: ListFilter, page: PageRequest): BoundStatement {
+    const values = new SqlValues();
+    const where = this.filterSql(filter, values);
+    const total = this.countSql(filter, where, values);
+    const rows = this.pageSql(where, page, values);
+    // The outer ORDER BY only restates the page's order (SQL keeps no order through a join unless told).
+    const order = this.sortOrder(page, (property) => `p.${quote(property)}`);
+    return bind(
+      // MATERIALIZED: the count is computed once, not inlined into the page's filter a second time.
+      `WITH c AS MATERIALIZED (SELECT ${total} AS total) SELECT c.total::int8 AS total, p.* FROM c LEFT JOIN LATERAL (${rows}) p ON true ORDER BY ${order}`,
+      values,
+    );
+  }
+
+  /** The event itself, mapped to its entity (list rows carry the total beside it). */
+  eventOf(row: Record<string, unknown>): EventEntity {
+    return mapRow(new EventEntity(), this.eventColumns, row);
+  }
+
+  /** An event by id, narrowed to a customer and to a kind when given, with that kind's row when asked. */
+  find(eventId: number, customerNumber: string | undefined, eventKind: string | undefined, kindEntity?: Type<KindDetailsEntity>): BoundStatement {
+    const values = new SqlValues();
+    const kind = kindEntity ? this.kindMapping(kindEntity) : undefined;
+    const columns = [...this.eventColumns, ...(kind?.columns ?? [])].map(({ alias }) => alias).join(', ');
+    const join = kind ? ` LEFT JOIN ${kind.table} k ON k.customer_number = e.customer_number AND k.event_id = e.event_id` : '';
+    const conditions = [`e.event_id = ${values.add(eventId)}`];
+    if (customerNumber !== undefined) conditions.push(`e.customer_number = ${values.add(customerNumber)}`);
+    if (eventKind !== undefined) conditions.push(`e.event_kind = ${values.add(eventKind)}`);
+    return bind(`SELECT ${columns} FROM ${this.table(this.event)} e${join} WHERE ${conditions.join(' AND ')}`, values);
+  }
+
+  /** A kind's own members of a `find` row, by property name (null when the event has no kind row). */
+  kindValuesOf(kindEntity: Type<KindDetailsEntity>, row: Record<string, unknown>): Record<string, unknown> {
+    return mapRow({}, this.kindMapping(kindEntity).columns, row);
+  }
+
+  /**
+   * Inserts an event, and its kind row when it has one, in one statement (so
+   * atomically): nothing is inserted when a unique key (workitem-id or
+   * Idempotency-Key) already holds, and then no id is returned.
+   */
+  insert(event: Partial<EventEntity>, kind?: { entity: Type<KindDetailsEntity>; values: Record<string, unknown> }): BoundStatement {
+    const values = new SqlValues();
+    const insert = (table: string, columns: string[], rows: string) => `INSERT INTO ${table} (${columns.join(', ')}) ${rows}`;
+    const eventColumns = this.writable(this.event, event);
+    const eventSql = insert(
+      this.table(this.event),
+      eventColumns.map(([column]) => column),
+      `VALUES (${eventColumns.map(([, value]) => values.add(value)).join(', ')}) ON CONFLICT DO NOTHING RETURNING customer_number, event_id`,
+    );
+    if (!kind) return bind(`WITH inserted AS (${eventSql}) SELECT event_id::int8 AS "eventId" FROM inserted`, values);
+    const metadata = this.dataSource.getMetadata(kind.entity);
+    const kindColumns = this.writable(metadata, kind.values);
+    const kindSql = insert(
+      this.table(metadata),
+      ['customer_number', 'event_id', ...kindColumns.map(([column]) => column)],
+      `SELECT customer_number, event_id${kindColumns.map(([, value]) => `, ${values.add(value)}`).join('')} FROM inserted`,
+    );
+    return bind(`WITH inserted AS (${eventSql}), kind_row AS (${kindSql}) SELECT event_id::int8 AS "eventId" FROM inserted`, values);
+  }
+
+  /** The conditions of a list, on `customer_event e`. */
+  private filterSql(filter: ListFilter, values: SqlValues) {
+    const customer = filter.customerNumber !== undefined ? values.add(filter.customerNumber) : undefined;
+    // One kind is an equality, so the customer-kind index can serve the page in order; several are an array.
+    const kinds = !filter.kinds ? undefined : filter.kinds.length === 1 ? `= ${values.add(filter.kinds[0])}` : `= ANY(${values.add(filter.kinds, 'varchar[]')})`;
+    const scope = [customer && `e.customer_number = ${customer}`, kinds && `e.event_kind ${kinds}`].filter(Boolean) as string[];
+    const range = (from: string | undefined, to: string | undefined) =>
+      [...scope, from && `e.creation_datetime >= ${from}`, to && `e.creation_datetime < ${to}`].filter(Boolean).join(' AND ') || 'true';
+    return {
+      customer,
+      kinds,
+      /** The list's own conditions. */
+      all: range(filter.from && values.add(filter.from), filter.to && values.add(filter.to)),
+      /** Customer and kinds within another time range (the partial days of a count). */
+      range,
+    };
+  }
+
+  /**
+   * The exact count. For one customer it sums the daily counts of whole days
+   * and counts rows only in the partial days at the range's edges, so a
+   * million-event customer costs a few thousand small rows, not a million
+   * index entries.
+   */
+  private countSql(filter: ListFilter, where: ReturnType<EventSql['filterSql']>, values: SqlValues): string {
+    const countRows = (conditions: string) => `(SELECT count(*) FROM ${this.table(this.event)} e WHERE ${conditions})`;
+    if (where.customer === undefined) return countRows(where.all);
+    const firstWholeDay = filter.from ? ceilToDay(filter.from) : undefined;
+    const endOfWholeDays = filter.to ? floorToDay(filter.to) : undefined;
+    if (firstWholeDay && endOfWholeDays && firstWholeDay >= endOfWholeDays) return countRows(where.all);
+    const daily = [`d.customer_number = ${where.customer}`];
+    if (where.kinds) daily.push(`d.event_kind ${where.kinds}`);
+    if (firstWholeDay) daily.push(`d.day >= ${values.add(isoDay(firstWholeDay), 'date')}`);
+    if (endOfWholeDays) daily.push(`d.day < ${values.add(isoDay(endOfWholeDays), 'date')}`);
+    const parts = [`(SELECT COALESCE(SUM(d.event_count), 0) FROM customer_event_daily_count d WHERE ${daily.join(' AND ')})`];
+    if (filter.from && firstWholeDay && filter.from < firstWholeDay) {
+      parts.push(countRows(where.range(values.add(filter.from), values.add(firstWholeDay))));
+    }
+    if (filter.to && endOfWholeDays && endOfWholeDays < filter.to) {
+      parts.push(countRows(where.range(values.add(endOfWholeDays), values.add(filter.to))));
+    }
+    return parts.join(' + ');
+  }
+
+  /**
+   * The page's rows in sort order. A seek is one row comparison over the
+   * whole sort key (an index range seek). A deep OFFSET takes the page's keys
+   * from the customer index alone (it skips index entries, not rows), then
+   * reads only those rows: a deferred join.
+   */
+  private pageSql(where: ReturnType<EventSql['filterSql']>, page: PageRequest, values: SqlValues): string {
+    const keys = SORT_KEYS[page.sortBy].map((property) => this.columnOf(property));
+    const orderBy = (alias: string) => this.sortOrder(page, (property) => `${alias}.${this.columnOf(property)}`);
+    const conditions = [where.all];
+    if (page.seek) {
+      const comparison = (page.seek.direction === 'after') === page.descending ? '<' : '>';
+      const key = SORT_KEYS[page.sortBy].map((property, index) => values.add(page.seek!.key[index], property === 'creationDatetime' ? 'timestamptz' : undefined));
+      conditions.push(`(${keys.map((column) => `e.${column}`).join(', ')}) ${comparison} (${key.join(', ')})`);
+    } else if (page.offset > 0) {
+      // A page past the end is not looked for (a constant filter: the scan does not start).
+      conditions.push(`c.total > ${values.add(page.offset, 'int8')}`);
+    }
+    const limit = `LIMIT ${values.add(page.pageSize, 'int8')}${!page.seek && page.offset > 0 ? ` OFFSET ${values.add(page.offset, 'int8')}` : ''}`;
+    const columns = this.eventColumns.filter(({ property }) => page.withXml || property !== 'eventDataXml').map(({ alias }) => alias);
+    const table = this.table(this.event);
+    if (page.seek || page.offset < DEFERRED_JOIN_FROM_OFFSET) {
+      return `SELECT ${columns.join(', ')} FROM ${table} e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy('e')} ${limit}`;
+    }
+    const pageKeys = `SELECT e.customer_number, e.event_id FROM ${table} e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy('e')} ${limit}`;
+    return `SELECT ${columns.join(', ')} FROM (${pageKeys}) k JOIN ${table} e ON e.customer_number = k.customer_number AND e.event_id = k.event_id ORDER BY ${orderBy('e')}`;
+  }
+
+  /** ORDER BY over the sort key; walking back from a `before` seek reads the index the other way round. */
+  private sortOrder(page: PageRequest, reference: (property: string) => string): string {
+    const direction = page.descending !== (page.seek?.direction === 'before') ? 'DESC' : 'ASC';
+    return SORT_KEYS[page.sortBy].map((property) => `${reference(property)} ${direction}`).join(', ');
+  }
+
+  private columnOf(property: string): string {
+    return quote(this.event.findColumnWithPropertyName(property)!.databaseName);
+  }
+
+  private kindMapping(entity: Type<KindDetailsEntity>) {
+    let mapping = this.kindMappings.get(entity);
+    if (!mapping) {
+      const metadata = this.dataSource.getMetadata(entity);
+      mapping = { table: this.table(metadata), columns: this.mappingsOf(metadata, 'k', (column) => !column.isPrimary) };
+      this.kindMappings.set(entity, mapping);
+    }
+    return mapping;
+  }
+
+  /** [quoted column, value] for each property given, generated columns left to the database. */
+  private writable(metadata: EntityMetadata, entity: object): [string, unknown][] {
+    return metadata.columns
+      .filter((column) => !column.isGenerated && (entity as Record<string, unknown>)[column.propertyName] !== undefined)
+      .map((column) => [quote(column.databaseName), this.dataSource.driver.preparePersistentValue((entity as Record<string, unknown>)[column.propertyName], column)]);
+  }
+
+  /** Selected columns aliased to their property names (prefixed for a kind's columns), hydrated as TypeORM would. */
+  private mappingsOf(metadata: EntityMetadata, prefix: string, keep: (column: ColumnMetadata) => boolean = () => true): ColumnMapping[] {
+    return metadata.columns.filter(keep).map((column) => {
+      const property = prefix ? `${prefix}.${column.propertyName}` : column.propertyName;
+      return {
+        property,
+        alias: `${prefix || 'e'}.${quote(column.databaseName)} AS ${quote(property)}`,
+        hydrate: (value: unknown) => this.dataSource.driver.prepareHydratedValue(value, column),
+      };
+    });
+  }
+
+  private table(metadata: EntityMetadata): string {
+    return quote(metadata.tableName);
+  }
+}
+
+function mapRow<T extends object>(target: T, columns: ColumnMapping[], row: Record<string, unknown>): T {
+  const values = target as Record<string, unknown>;
+  for (const { property, hydrate } of columns) {
+    const name = property.includes('.') ? property.slice(property.indexOf('.') + 1) : property;
+    values[name] = hydrate(row[property]);
+  }
+  return target;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+function bind(text: string, values: SqlValues): BoundStatement {
+  return { statement: sqlStatement(text), values: values.values };
+}
