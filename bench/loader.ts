@@ -94,12 +94,19 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
       return dropForLoad(dataSource, tables, layout.events.table);
     });
     await phase('copy', () => copyAll(options.url, dataset, plan, layout, options.workers ?? 2, log));
+    // What the insert trigger keeps per customer and kind, summed from the daily counts just copied.
+    await phase('kind counts', () =>
+      dataSource.query(
+        `INSERT INTO customer_event_kind_count (customer_number, event_kind, event_count)
+           SELECT customer_number, event_kind, sum(event_count) FROM customer_event_daily_count GROUP BY 1, 2 ORDER BY 1, 2`,
+      ),
+    );
     await phase('keys and indexes', () => rebuild(options.url, saved, log));
     const maxEventId = dataset.customers.reduce((max, customer) => Math.max(max, customer.firstEventId + customer.events - 1), 0);
     await phase('vacuum analyze', async () => {
       const eventId = dataSource.getMetadata(EventEntity).findColumnWithPropertyName('eventId')!.databaseName;
       await dataSource.query(`SELECT setval(pg_get_serial_sequence($1, $2), $3)`, [layout.events.table, eventId, maxEventId]);
-      for (const table of tables) await dataSource.query(`VACUUM (ANALYZE) ${table}`);
+      for (const table of [...tables, 'customer_event_kind_count']) await dataSource.query(`VACUUM (ANALYZE) ${table}`);
     });
     timings.total = round((performance.now() - started) / 1000);
     return {

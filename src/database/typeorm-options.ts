@@ -1,12 +1,13 @@
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config';
 import { EventDailyCountEntity } from '../events/core/event-daily-count.entity';
+import { EventKindCountEntity } from '../events/core/event-kind-count.entity';
 import { EventEntity } from '../events/core/event.entity';
 import { EVENT_KINDS } from '../events/event-kinds';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-export const ENTITIES = [EventEntity, EventDailyCountEntity, ...EVENT_KINDS.map((kind) => kind.entity)];
+export const ENTITIES = [EventEntity, EventDailyCountEntity, EventKindCountEntity, ...EVENT_KINDS.map((kind) => kind.entity)];
 
 /**
  * The one place TypeORM is configured, for the service and the migration CLI

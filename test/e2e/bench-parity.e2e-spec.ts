@@ -61,7 +61,7 @@ describe('benchmark parity: the service and the baseline on the same data', () =
       expect(kinds.length).toBe(8); // the seven kinds and the tutorial's SecurtyEvent logins
     });
 
-    it('leaves what registering every event would have: kind rows, daily counts, the id sequence past the last id', async () => {
+    it('leaves what registering every event would have: kind rows, daily and per-kind counts, the id sequence past the last id', async () => {
       const [kindRows] = await admin(
         `SELECT (SELECT count(*) FROM customer_event WHERE event_kind <> 'SecurtyEvent')::int AS events,
                 ((SELECT count(*) FROM communication_event) + (SELECT count(*) FROM social_event) + (SELECT count(*) FROM accounting_transaction_event)
@@ -78,6 +78,13 @@ describe('benchmark parity: the service and the baseline on the same data', () =
         'bench_parity',
       );
       expect(wrongCounts.n).toBe(0);
+      const [wrongTotals] = await admin(
+        `SELECT count(*)::int AS n FROM (SELECT customer_number, event_kind, count(*) AS event_count FROM customer_event GROUP BY 1, 2) counted
+         FULL JOIN customer_event_kind_count kept USING (customer_number, event_kind)
+         WHERE counted.event_count IS DISTINCT FROM kept.event_count`,
+        'bench_parity',
+      );
+      expect(wrongTotals.n).toBe(0);
       const created = await app.request('POST', '/customer-event/communication-events', {
         body: { 'customer-number': '1400269', 'workitem-id': 'PARITY-SEQUENCE', medium: 'mail' },
       });

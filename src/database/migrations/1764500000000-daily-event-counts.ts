@@ -1,5 +1,20 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The trigger functions' statements; a later migration (kind counts) extends the functions with them. */
+export const DAILY_UPSERT = `
+        INSERT INTO customer_event_daily_count (customer_number, event_kind, day, event_count)
+          SELECT customer_number, event_kind, (creation_datetime AT TIME ZONE 'UTC')::date, count(*)
+          FROM inserted_events GROUP BY 1, 2, 3
+          ORDER BY 1, 2, 3
+        ON CONFLICT (customer_number, event_kind, day)
+          DO UPDATE SET event_count = customer_event_daily_count.event_count + EXCLUDED.event_count;`;
+
+export const DAILY_DECREMENT = `
+        UPDATE customer_event_daily_count AS daily SET event_count = daily.event_count - gone.removed
+          FROM (SELECT customer_number, event_kind, (creation_datetime AT TIME ZONE 'UTC')::date AS day, count(*) AS removed
+                FROM deleted_events GROUP BY 1, 2, 3) AS gone
+          WHERE daily.customer_number = gone.customer_number AND daily.event_kind = gone.event_kind AND daily.day = gone.day;`;
+
 /**
  * Exact list counts without scanning: events per (customer, kind, UTC day),
  * kept by statement-level triggers (one grouped upsert per INSERT or DELETE
@@ -20,22 +35,12 @@ export class DailyEventCounts1764500000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`
       CREATE FUNCTION customer_event_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO customer_event_daily_count (customer_number, event_kind, day, event_count)
-          SELECT customer_number, event_kind, (creation_datetime AT TIME ZONE 'UTC')::date, count(*)
-          FROM inserted_events GROUP BY 1, 2, 3
-          ORDER BY 1, 2, 3
-        ON CONFLICT (customer_number, event_kind, day)
-          DO UPDATE SET event_count = customer_event_daily_count.event_count + EXCLUDED.event_count;
+      BEGIN${DAILY_UPSERT}
         RETURN NULL;
       END $$`);
     await queryRunner.query(`
       CREATE FUNCTION customer_event_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        UPDATE customer_event_daily_count AS daily SET event_count = daily.event_count - gone.removed
-          FROM (SELECT customer_number, event_kind, (creation_datetime AT TIME ZONE 'UTC')::date AS day, count(*) AS removed
-                FROM deleted_events GROUP BY 1, 2, 3) AS gone
-          WHERE daily.customer_number = gone.customer_number AND daily.event_kind = gone.event_kind AND daily.day = gone.day;
+      BEGIN${DAILY_DECREMENT}
         RETURN NULL;
       END $$`);
     await queryRunner.query(`
