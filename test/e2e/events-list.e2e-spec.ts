@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { insertEvents } from '../support/fixtures';
 import { databaseMode, startTestApp, TestApp, uniqueCustomer } from '../support/test-app';
 
@@ -6,6 +7,7 @@ describe(`GET /events and /events/{event-id} (${databaseMode} database)`, () => 
   const tutorialCustomer = uniqueCustomer();
   const burstCustomer = uniqueCustomer();
   const mixedCustomer = uniqueCustomer();
+  const spreadCustomer = uniqueCustomer();
 
   beforeAll(async () => {
     api = await startTestApp();
@@ -16,6 +18,8 @@ describe(`GET /events and /events/{event-id} (${databaseMode} database)`, () => 
       stepMs: 24 * 3600 * 1000,
       kinds: ['SecurtyEvent', 'CommunicationEvent', 'DeviceEvent'],
     });
+    // Seven hours apart: days holding three or four events, across about half a year.
+    await insertEvents(api, spreadCustomer, 600, { start: new Date('2021-03-01T05:00:00Z'), stepMs: 7 * 3600 * 1000, kinds: ['SecurtyEvent', 'CommunicationEvent'] });
   });
   afterAll(async () => {
     await api?.close();
@@ -54,6 +58,25 @@ describe(`GET /events and /events/{event-id} (${databaseMode} database)`, () => 
     expect(pages).toBe(Math.ceil(total / pageSize));
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
+  });
+
+  it.each([
+    ['newest first', 'desc', undefined],
+    ['oldest first', 'asc', undefined],
+    ['newest first, one kind', 'desc', 'CommunicationEvent'],
+    ['oldest first, one kind', 'asc', 'CommunicationEvent'],
+  ])('jumps by page-number deep into a customer spread over many days to exactly the rows OFFSET gives (%s)', async (_, order, kind) => {
+    const kindFilter = kind ? `AND event_kind = '${kind}'` : '';
+    const all: { event_id: string }[] = await api.app
+      .get(DataSource)
+      .query(`SELECT event_id FROM customer_event WHERE customer_number = $1 ${kindFilter} ORDER BY creation_datetime ${order}, event_id ${order}`, [spreadCustomer]);
+    const expected = all.map((row) => Number(row.event_id));
+    for (const pageNumber of [16, 23, 24, 37, 43, 86]) {
+      const page = await list(`customer-number=${spreadCustomer}&page-size=7&page-number=${pageNumber}&sort-order=${order}${kind ? `&event-kind=${kind}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body['total-count']).toBe(expected.length);
+      expect(ids(page)).toEqual(expected.slice((pageNumber - 1) * 7, pageNumber * 7));
+    }
   });
 
   it('carries a keyset cursor in deep next and prev links, and walking prev from the last page visits every event once', async () => {

@@ -82,14 +82,12 @@ export class EventSql {
     const values = new SqlValues();
     const where = this.filterSql(filter, values);
     const total = this.countSql(filter, where, values);
-    const rows = this.pageSql(where, page, values);
+    // MATERIALIZED: the count is computed once, not inlined into the page's filter a second time.
+    const ctes = [`c AS MATERIALIZED (SELECT ${total} AS total)`];
+    const rows = this.pageSql(filter, where, page, values, ctes);
     // The outer ORDER BY only restates the page's order (SQL keeps no order through a join unless told).
     const order = this.sortOrder(page, (property) => `p.${quote(property)}`);
-    return bind(
-      // MATERIALIZED: the count is computed once, not inlined into the page's filter a second time.
-      `WITH c AS MATERIALIZED (SELECT ${total} AS total) SELECT c.total::int8 AS total, p.* FROM c LEFT JOIN LATERAL (${rows}) p ON true ORDER BY ${order}`,
-      values,
-    );
+    return bind(`WITH ${ctes.join(', ')} SELECT c.total::int8 AS total, p.* FROM c LEFT JOIN LATERAL (${rows}) p ON true ORDER BY ${order}`, values);
   }
 
   /** The event itself, mapped to its entity (list rows carry the total beside it). */
@@ -191,9 +189,11 @@ export class EventSql {
    * The page's rows in sort order. A seek is one row comparison over the
    * whole sort key (an index range seek). A deep OFFSET takes the page's keys
    * from the customer index alone (it skips index entries, not rows), then
-   * reads only those rows: a deferred join.
+   * reads only those rows: a deferred join. Newest or oldest first, it
+   * first skips whole days by their counts, so only the rows of the page's
+   * own day are skipped one by one.
    */
-  private pageSql(where: ReturnType<EventSql['filterSql']>, page: PageRequest, values: SqlValues): string {
+  private pageSql(filter: ListFilter, where: ReturnType<EventSql['filterSql']>, page: PageRequest, values: SqlValues, ctes: string[]): string {
     const keys = SORT_KEYS[page.sortBy].map((property) => this.columnOf(property));
     const orderBy = (alias: string) => this.sortOrder(page, (property) => `${alias}.${this.columnOf(property)}`);
     const conditions = [where.all];
@@ -205,14 +205,38 @@ export class EventSql {
       // A page past the end is not looked for (a constant filter: the scan does not start).
       conditions.push(`c.total > ${values.add(page.offset, 'int8')}`);
     }
-    const limit = `LIMIT ${values.add(page.pageSize, 'int8')}${!page.seek && page.offset > 0 ? ` OFFSET ${values.add(page.offset, 'int8')}` : ''}`;
+    const deep = !page.seek && page.offset >= DEFERRED_JOIN_FROM_OFFSET;
+    let offset = !page.seek && page.offset > 0 ? values.add(page.offset, 'int8') : undefined;
+    if (deep && page.sortBy === 'creation-datetime' && where.customer !== undefined && !filter.from && !filter.to) {
+      ctes.push(`skip AS MATERIALIZED (${this.daySkipSql(where, page.descending, offset!)})`);
+      conditions.push(
+        page.descending
+          ? `e.creation_datetime < ((SELECT s.day FROM skip s) + 1)::timestamp AT TIME ZONE 'UTC'`
+          : `e.creation_datetime >= (SELECT s.day FROM skip s)::timestamp AT TIME ZONE 'UTC'`,
+      );
+      offset = `(${offset} - (SELECT s.before FROM skip s))`;
+    }
+    const limit = `LIMIT ${values.add(page.pageSize, 'int8')}${offset ? ` OFFSET ${offset}` : ''}`;
     const columns = this.eventColumns.filter(({ property }) => page.withXml || property !== 'eventDataXml').map(({ alias }) => alias);
     const table = this.table(this.event);
-    if (page.seek || page.offset < DEFERRED_JOIN_FROM_OFFSET) {
+    if (!deep) {
       return `SELECT ${columns.join(', ')} FROM ${table} e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy('e')} ${limit}`;
     }
     const pageKeys = `SELECT e.customer_number, e.event_id FROM ${table} e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy('e')} ${limit}`;
     return `SELECT ${columns.join(', ')} FROM (${pageKeys}) k JOIN ${table} e ON e.customer_number = k.customer_number AND e.event_id = k.event_id ORDER BY ${orderBy('e')}`;
+  }
+
+  /**
+   * The day the row at `offset` falls on (in the list's time order) and how
+   * many rows come before that day, from the daily counts: a running sum over
+   * a few thousand days instead of skipping up to a million index entries.
+   */
+  private daySkipSql(where: ReturnType<EventSql['filterSql']>, descending: boolean, offset: string): string {
+    const direction = descending ? 'DESC' : 'ASC';
+    const kinds = where.kinds ? ` AND d.event_kind ${where.kinds}` : '';
+    const days = `SELECT d.day, sum(d.event_count) AS n, sum(sum(d.event_count)) OVER (ORDER BY d.day ${direction}) AS upto
+      FROM customer_event_daily_count d WHERE d.customer_number = ${where.customer}${kinds} GROUP BY d.day`;
+    return `SELECT r.day, r.upto - r.n AS before FROM (${days}) r WHERE r.upto > ${offset} ORDER BY r.day ${direction} LIMIT 1`;
   }
 
   /** ORDER BY over the sort key; walking back from a `before` seek reads the index the other way round. */
