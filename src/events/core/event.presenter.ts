@@ -13,6 +13,8 @@ export interface Shape {
   trim: ReadonlySet<string>;
 }
 
+const PLAIN_SHAPE: Shape = { include: new Set(), trim: new Set() };
+
 /**
  * Turns stored events into their wire form (kebab-case members) and applies
  * `include`/`trim`. Responses are built as plain objects: the DTO classes
@@ -24,6 +26,8 @@ export class EventPresenter {
 
   /** Parses `include` and `trim`; unknown names are a 400 naming the parameter. */
   parseShape(include: string | undefined, trim: string | undefined, members: readonly string[]): Shape {
+    // Most reads ask for neither: one shared answer, nothing built per request.
+    if (!include && !trim) return PLAIN_SHAPE;
     const includable = new Set<string>(OPTIONAL_LIST_MEMBERS);
     const trimmable = new Set<string>([...members, ...OPTIONAL_LIST_MEMBERS]);
     const names = (value: string | undefined, tag: string, allowed: Set<string>) => {
