@@ -1,3 +1,4 @@
+import { ListEventsQuery, ShapeQuery } from '../../events/core/dto/list-events.query';
 import { ValidationProblem } from '../errors/problem.exception';
 import { Member } from './wire-member.decorator';
 import { WireValidationPipe } from './wire-validation.pipe';
@@ -41,6 +42,19 @@ describe('WireValidationPipe', () => {
   it('maps wire names to properties and applies defaults', () => {
     expect(body({ 'customer-number': '42', 'return-address': 'abc' })).toMatchObject({ customerNumber: '42', returnAddress: 'abc' });
     expect(query({})).toMatchObject({ pageNumber: 1, sortOrder: 'desc' });
+  });
+
+  it.each([
+    ['an example query', ExampleQuery],
+    ['the list query', ListEventsQuery],
+    ['the shape query', ShapeQuery],
+  ])('answers an empty query string of %s the same once it is known to be valid (defaults only)', (_, metatype) => {
+    const fresh = new WireValidationPipe();
+    const validated = fresh.transform({}, { type: 'query', metatype });
+    const known = fresh.transform(undefined, { type: 'query', metatype });
+    expect(known).toBeInstanceOf(metatype);
+    expect(known).toEqual(validated);
+    expect(known).not.toBe(validated);
   });
 
   it('reads query integers and the page alias, and lower-cases enums', () => {

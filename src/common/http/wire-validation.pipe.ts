@@ -34,6 +34,8 @@ export function wireNamesOf(type: Type<unknown>): Map<string, string> {
 @Injectable()
 export class WireValidationPipe implements PipeTransform {
   private readonly cache = new Map<Type<unknown>, Map<string, string>>();
+  /** Types whose empty query string has passed validation once: it always will, so it is not validated again. */
+  private readonly emptyQueryValid = new Set<Type<unknown>>();
 
   /** `expectedType` for parameters whose declared type a generic hides from reflection. */
   constructor(private readonly expectedType?: Type<unknown>) {}
@@ -43,7 +45,12 @@ export class WireValidationPipe implements PipeTransform {
     if ((type !== 'body' && type !== 'query') || !metatype) return value;
     const names = this.namesOf(metatype);
     if (names.size === 0) return value;
-    return validateWire(metatype, names, value, type);
+    // Most reads carry no query parameters at all: the outcome is known, only defaults apply.
+    const empty = type === 'query' && (value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0));
+    if (empty && this.emptyQueryValid.has(metatype)) return new metatype();
+    const validated = validateWire(metatype, names, value, type);
+    if (empty) this.emptyQueryValid.add(metatype);
+    return validated;
   }
 
   private namesOf(metatype: Type<unknown>): Map<string, string> {
