@@ -24,7 +24,7 @@ import { API, deepPage, FILTER_SHARE, kindAndDateFilter } from './scenarios';
  * 2. `npm run build`, then the compiled service and the baseline, each timed from spawn to its first answer;
  * 3. the parity check (stops here on any difference);
  * 4. each scenario: a warm-up of each, then service, baseline, service, baseline;
- *    registration also with the daily-count trigger disabled (its write cost);
+ *    registration also with the count trigger (daily and per-kind counts) disabled (its write cost);
  * 5. CPU profiles of the service in the scenarios that miss their target;
  * 6. the read scenarios against the service on its embedded PostgreSQL;
  * 7. bench/results/<timestamp>.json and the table in docs/performance.md.
@@ -192,10 +192,10 @@ async function main(): Promise<void> {
     }
     if (!options.only || options.only.includes('register-no-trigger')) {
       const register = scenarios.find((scenario) => scenario.id === 'register')!;
-      log('Scenario register-no-trigger: registration with the daily-count insert trigger disabled');
+      log('Scenario register-no-trigger: registration with the count insert trigger (daily and per-kind counts) disabled');
       await setInsertTrigger(options.url, false);
       try {
-        const noTrigger = { ...register, id: 'register-no-trigger', title: 'Registration, daily-count trigger disabled (write cost of the counts)', next: registrationRequests(facts, `${prefix}-T0`) };
+        const noTrigger = { ...register, id: 'register-no-trigger', title: 'Registration, count trigger disabled (write cost of the daily and per-kind counts)', next: registrationRequests(facts, `${prefix}-T0`) };
         scenarioResults.push(await runScenario(noTrigger, service, baseline, fullToken, { ...options, rounds: 1 }, log));
       } finally {
         await setInsertTrigger(options.url, true);

@@ -1,5 +1,4 @@
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import { VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -9,7 +8,9 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
+import { installSecurityHeaders, SECURITY_HEADERS } from './common/http/security-headers';
 import { ShutdownDrain } from './common/http/shutdown-drain';
+import { RequestLog } from './common/logging/request-log';
 import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem';
 import { ValidationProblem } from './common/errors/problem.exception';
 import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
@@ -48,29 +49,21 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
   const auth = app.get<AuthConfig>(authConfig.KEY);
 
   const fastify = app.getHttpAdapter().getInstance();
+  app.get(RequestLog).install(fastify);
   app.get(ShutdownDrain).install(fastify);
   app.useBodyParser('application/json', { bodyLimit: settings.bodyLimitBytes }, strictUtf8JsonParser(fastify));
   const metrics = app.get(MetricsService);
-  fastify.addHook('onResponse', async (request, reply) => {
+  // Per-request hooks take a callback rather than return a promise: one less promise and microtask each.
+  fastify.addHook('onResponse', (request, reply, done) => {
     // The route pattern, not the URL: ids must not explode the label set.
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);
+    done(null, payload);
   });
-  await app.register(fastifyHelmet, {
-    // The explorer's page needs its own inline styles and data: images; nothing else does.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'"],
-        // Plain http is normal on a developer's machine; TLS is the proxy's business.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  await installSecurityHeaders(fastify, SECURITY_HEADERS);
   if (config.corsOrigins.length > 0) {
     await app.register(fastifyCors, {
       origin: config.corsOrigins,

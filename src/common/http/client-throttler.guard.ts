@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Caller } from '../auth/caller';
 
@@ -14,5 +14,14 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
     if (caller?.clientId) return `client:${caller.clientId}`;
     if (caller?.subject) return `subject:${caller.subject}`;
     return `ip:${request.ip ?? 'unknown'}`;
+  }
+
+  /**
+   * The library's key (route handler, throttler, tracker) in plain text: it
+   * hashes the same parts with SHA-256 on every request, for keys that never
+   * leave this process or our Redis.
+   */
+  protected override generateKey(context: ExecutionContext, tracker: string, throttler: string): string {
+    return `${context.getClass().name}-${context.getHandler().name}-${throttler}-${tracker}`;
   }
 }

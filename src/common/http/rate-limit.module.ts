@@ -1,22 +1,24 @@
 import { Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { appConfig, type AppConfig } from '../../config';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-const REDIS_STORAGE = Symbol('REDIS_THROTTLER_STORAGE');
+const STORAGE = Symbol('THROTTLER_STORAGE');
 
-/** Holds the Redis storage as a provider, so Nest closes its connection at shutdown. */
+/** Holds the storage as a provider, so Nest stops it at shutdown (the Redis connection, the memory sweep). */
 @Module({
   providers: [
     {
-      provide: REDIS_STORAGE,
+      provide: STORAGE,
       inject: [appConfig.KEY],
-      useFactory: (config: AppConfig) => (config.redisUrl ? new RedisThrottlerStorage(config.redisUrl) : null),
+      useFactory: (config: AppConfig): ThrottlerStorage =>
+        config.redisUrl ? new RedisThrottlerStorage(config.redisUrl) : new MemoryThrottlerStorage(),
     },
   ],
-  exports: [REDIS_STORAGE],
+  exports: [STORAGE],
 })
-class RedisStorageModule {}
+class ThrottlerStorageModule {}
 
 /**
  * Per-client rate limits (@nestjs/throttler): counters in Redis when REDIS_URL
@@ -25,11 +27,11 @@ class RedisStorageModule {}
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      imports: [RedisStorageModule],
-      inject: [appConfig.KEY, REDIS_STORAGE],
-      useFactory: (config: AppConfig, redis: RedisThrottlerStorage | null) => ({
+      imports: [ThrottlerStorageModule],
+      inject: [appConfig.KEY, STORAGE],
+      useFactory: (config: AppConfig, storage: ThrottlerStorage) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
-        storage: redis ?? undefined,
+        storage,
       }),
     }),
   ],

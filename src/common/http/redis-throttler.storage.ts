@@ -2,6 +2,7 @@ import { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
 
 /**
  * The throttler's counters in Redis, so a limit holds across every instance.
@@ -31,7 +32,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const hitsKey = `throttle:${throttlerName}:${key}`;
+    // The guard's keys name the client in plain text; shared Redis gets them hashed, as the library's own
+    // keys were: the same SHA-256 of the same text, so counters carry over from versions before this one.
+    const hitsKey = `throttle:${throttlerName}:${createHash('sha256').update(key).digest('hex')}`;
     try {
       const [hits, ttlMs, blockMs] = (await this.redis.eval(INCREMENT, 2, hitsKey, `${hitsKey}:blocked`, ttl, limit, blockDuration || ttl)) as number[];
       return {

@@ -19,27 +19,40 @@ export class ShutdownDrain {
   }
 
   install(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', async (request) => {
+    // Callback hooks, not async ones: they run on every request, and a promise each is not free.
+    fastify.addHook('onRequest', (request, _reply, done) => {
       this.inFlight++;
       (request as { countedInFlight?: boolean }).countedInFlight = true;
+      done();
     });
     // Refuse in preHandler, after the body is read: closing a socket with unread request bytes would reset it.
-    fastify.addHook('preHandler', async (request, reply) => {
-      if (this.draining && !request.url.startsWith('/health')) {
-        const { problem, title, type } = problemFor(503);
-        return reply
-          .code(503)
-          .header('Connection', 'close')
-          .header('Retry-After', '1')
-          .header('Content-Type', PROBLEM_CONTENT_TYPE)
-          .send({ type, title, status: 503, detail: 'This instance is shutting down; retry the request', instance: request.url.split('?')[0], problem });
-      }
+    fastify.addHook('preHandler', (request, reply, done) => {
+      if (!this.draining || request.url.startsWith('/health')) return done();
+      const { problem, title, type } = problemFor(503);
+      void reply
+        .code(503)
+        .header('Connection', 'close')
+        .header('Retry-After', '1')
+        .header('Content-Type', PROBLEM_CONTENT_TYPE)
+        .send({ type, title, status: 503, detail: 'This instance is shutting down; retry the request', instance: request.url.split('?')[0], problem });
     });
-    fastify.addHook('onResponse', async (request) => {
-      if (!(request as { countedInFlight?: boolean }).countedInFlight) return;
-      this.inFlight--;
-      if (this.draining && this.inFlight === 0) this.idle?.();
+    fastify.addHook('onResponse', (request, _reply, done) => {
+      this.countOut(request);
+      done();
     });
+    // A client that hangs up before its answer is written gets no onResponse; it is no longer in flight either.
+    fastify.addHook('onRequestAbort', (request, done) => {
+      this.countOut(request);
+      done();
+    });
+  }
+
+  private countOut(request: object): void {
+    const counted = request as { countedInFlight?: boolean };
+    if (!counted.countedInFlight) return;
+    counted.countedInFlight = false;
+    this.inFlight--;
+    if (this.draining && this.inFlight === 0) this.idle?.();
   }
 
   /**

@@ -1,0 +1,59 @@
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { helmetHeaders, installSecurityHeaders, SECURITY_HEADERS } from './security-headers';
+
+/** The header lines of a real HTTP answer, names as sent, in order, without Date. */
+async function headerLines(setup: (fastify: FastifyInstance) => PromiseLike<unknown>, path: string): Promise<string[]> {
+  const fastify = new FastifyAdapter().getInstance();
+  await setup(fastify);
+  fastify.get('/page', (_request, reply) => reply.header('X-Frame-Options', 'DENY').type('text/html').send('<p>page</p>'));
+  fastify.get('/stream', (_request, reply) => {
+    reply.raw.writeHead(200, { 'content-type': 'text/plain' });
+    reply.raw.end('streamed');
+    return reply.hijack();
+  });
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const { port } = fastify.server.address() as AddressInfo;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => get({ host: '127.0.0.1', port, path }, resolve).on('error', reject));
+    response.resume();
+    const lines: string[] = [];
+    for (let i = 0; i < response.rawHeaders.length; i += 2) {
+      if (response.rawHeaders[i] !== 'Date') lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+    }
+    return lines;
+  } finally {
+    await fastify.close();
+  }
+}
+
+const variants: Array<[string, FastifyHelmetOptions]> = [
+  ['the defaults', {}],
+  ["the service's options", SECURITY_HEADERS],
+  ['headers turned off or changed', { contentSecurityPolicy: false, frameguard: { action: 'deny' }, hsts: { maxAge: 60 } }],
+];
+
+describe('Security headers computed once', () => {
+  it.each(variants)('are the headers @fastify/helmet sends, byte for byte, with %s', async (_name, options) => {
+    for (const path of ['/page', '/missing', '/stream']) {
+      const expected = await headerLines((fastify) => fastify.register(fastifyHelmet, options), path);
+      expect(await headerLines((fastify) => installSecurityHeaders(fastify, options), path)).toEqual(expected);
+    }
+  });
+
+  it('are only what helmet sets, not what the probe answer carried', async () => {
+    const names = (await helmetHeaders({})).map(([name]) => name.toLowerCase());
+    expect(names).toContain('content-security-policy');
+    expect(names).not.toContain('content-length');
+    expect(names).not.toContain('content-type');
+  });
+
+  it('refuse what differs per request: nonces, directives computed by a function', async () => {
+    await expect(helmetHeaders({ enableCSPNonces: true })).rejects.toThrow(/per request/);
+    const perRequest = { contentSecurityPolicy: { directives: { scriptSrc: ["'self'", () => "'nonce-x'"] } } };
+    await expect(helmetHeaders(perRequest)).rejects.toThrow(/per request/);
+  });
+});

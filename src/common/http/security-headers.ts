@@ -1,0 +1,75 @@
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+
+type Header = readonly [name: string, value: string | number | readonly string[]];
+
+/** The service's helmet options: helmet's defaults, with the CSP the Swagger explorer needs. */
+export const SECURITY_HEADERS: FastifyHelmetOptions = {
+  // The explorer's page needs its own inline styles and data: images; nothing else does.
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      scriptSrc: ["'self'"],
+      // Plain http is normal on a developer's machine; TLS is the proxy's business.
+      upgradeInsecureRequests: null,
+    },
+  },
+};
+
+/**
+ * Helmet's security headers on every response, computed once. @fastify/helmet
+ * runs helmet's middleware on each request, which parses the CSP directives
+ * and builds every header value again; with options that do not depend on the
+ * request (no nonces, no directive computed by a function) the result is
+ * always the same. So @fastify/helmet, with
+ * the same options, answers one request on a private fastify instance at
+ * start-up, and one hook sets the headers it set, with the same names, values
+ * and order.
+ */
+export async function installSecurityHeaders(fastify: FastifyInstance, options: FastifyHelmetOptions): Promise<void> {
+  const headers = await helmetHeaders(options);
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    const response = reply.raw;
+    for (const [name, value] of headers) response.setHeader(name, value);
+    done();
+  });
+}
+
+/** The headers @fastify/helmet sets on a response, in the order it sets them. */
+export async function helmetHeaders(options: FastifyHelmetOptions): Promise<readonly Header[]> {
+  if (dependsOnRequest(options)) throw new Error('CSP nonces and directives computed per request cannot be computed once');
+  const headers: Header[] = [];
+  let recording = true;
+  const probe = new FastifyAdapter().getInstance();
+  try {
+    probe.addHook('onRequest', (_request, reply, done) => {
+      const response = reply.raw;
+      const setHeader = response.setHeader.bind(response);
+      response.setHeader = (name, value) => {
+        if (recording) headers.push([name, value]);
+        return setHeader(name, value);
+      };
+      done();
+    });
+    await probe.register(fastifyHelmet, options);
+    probe.get('/', (_request, reply) => {
+      // What fastify itself sets from here on (Content-Length, ...) is not helmet's.
+      recording = false;
+      return reply.send();
+    });
+    await probe.inject('/');
+  } finally {
+    await probe.close();
+  }
+  if (headers.length === 0) throw new Error('helmet set no headers');
+  return headers;
+}
+
+function dependsOnRequest(options: FastifyHelmetOptions): boolean {
+  const csp = options.contentSecurityPolicy;
+  const directives = typeof csp === 'object' && csp.directives ? Object.values(csp.directives) : [];
+  return Boolean(options.enableCSPNonces) || directives.some((value) => typeof value === 'function' || (Array.isArray(value) && value.some((item) => typeof item === 'function')));
+}
