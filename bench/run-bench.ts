@@ -80,6 +80,8 @@ interface Target {
   pid?: number;
   /** The database its PostgreSQL backends work on (for their CPU time). */
   database?: string;
+  /** Its connection URL, to wait until its queries are done. */
+  databaseUrl?: string;
 }
 
 const CLOCK_TICKS = 100;
@@ -351,6 +353,24 @@ async function runScenario(scenario: Scenario, service: Target, baseline: Target
   return result;
 }
 
+/** Waits (at most a minute) until no other session runs a query in the database. */
+async function waitForQuietDatabase(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, application_name: 'bench-runner' });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { rows } = await client.query<{ active: number }>(
+        `SELECT count(*)::int AS active FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
+      if (rows[0].active === 0 || Date.now() > deadline) return;
+      await sleep(50);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 async function drive(scenario: Scenario, name: 'service' | 'baseline', target: Target, token: string, seconds: number, connections: number): Promise<RunResult> {
   const write = scenario.kind === 'write';
   const before = cpuSnapshot(target.pid, target.database);
@@ -370,6 +390,9 @@ async function drive(scenario: Scenario, name: 'service' | 'baseline', target: T
       },
     ],
   } as autocannon.Options);
+  // Requests autocannon gave up on at the end may still be running in PostgreSQL (a deep OFFSET takes
+  // seconds): they belong to this run's CPU, and must not slow the next run, which shares the database.
+  if (target.databaseUrl) await waitForQuietDatabase(target.databaseUrl);
   const after = cpuSnapshot(target.pid, target.database);
   const perRequest = (ticks: number) => round2((ticks * 1000) / CLOCK_TICKS / Math.max(result.requests.total, 1));
   return {
@@ -424,7 +447,8 @@ async function startService(env: Record<string, string>, token: string, processe
   processes.push(child);
   const origin = `http://127.0.0.1:${port}`;
   const { firstMs, healthMs } = await firstAnswer(origin, token, started, child);
-  return { origin, pid: child.pid, database: env.DATABASE_URL ? new URL(env.DATABASE_URL).pathname.slice(1) : undefined, startMs: firstMs, healthMs, child };
+  const database = env.DATABASE_URL ? new URL(env.DATABASE_URL).pathname.slice(1) : undefined;
+  return { origin, pid: child.pid, database, databaseUrl: env.DATABASE_URL, startMs: firstMs, healthMs, child };
 }
 
 async function startBaselineProcess(url: string, token: string, processes: ChildProcess[]) {
@@ -438,7 +462,7 @@ async function startBaselineProcess(url: string, token: string, processes: Child
   processes.push(child);
   const origin = `http://127.0.0.1:${port}`;
   const { firstMs } = await firstAnswer(origin, token, started, child);
-  return { origin, pid: child.pid, database: new URL(url).pathname.slice(1), startMs: firstMs };
+  return { origin, pid: child.pid, database: new URL(url).pathname.slice(1), databaseUrl: url, startMs: firstMs };
 }
 
 /** Polls until the server answers an API request (any status but a connection error or 503). */

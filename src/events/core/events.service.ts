@@ -128,10 +128,11 @@ export class EventsService {
 
   /** Cursors for the neighbouring pages when reaching them by offset would skip many rows. */
   private continuations(query: ListEventsQuery, filter: ListFilter, events: EventEntity[], total: number): Pick<EventPage, 'next' | 'prev'> {
-    if (events.length === 0) return {};
+    const deep = (page: number) => (page - 1) * query.pageSize >= KEYSET_FROM_OFFSET;
+    // Shallow pages (most) need no cursor, nor the fingerprint's hash.
+    if (events.length === 0 || !deep(query.pageNumber + 1)) return {};
     const fingerprint = this.fingerprint(query, filter);
     const keyOf = (event: EventEntity) => sortKeyOf(query.sortBy, event);
-    const deep = (page: number) => (page - 1) * query.pageSize >= KEYSET_FROM_OFFSET;
     const result: Pick<EventPage, 'next' | 'prev'> = {};
     const next = query.pageNumber + 1;
     if (deep(next) && (next - 1) * query.pageSize < total) {
