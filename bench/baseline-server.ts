@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { verify } from 'jsonwebtoken';
+import { jwtVerify } from 'jose';
 import { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DevIssuerKeys } from '../src/common/auth/dev-issuer.keys';
+import { accessTokenChecks, verificationKey } from '../src/common/auth/jwt.strategy';
 import { PROBLEM_CONTENT_TYPE, ProblemFieldError, problemFor } from '../src/common/errors/problem';
 import { ProblemException, ValidationProblem } from '../src/common/errors/problem.exception';
 import { authConfig, AuthConfig } from '../src/config';
@@ -253,7 +254,10 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   let closing = false;
 
-  const authenticate = (request: FastifyRequest, scope: string): Caller => {
+  // The service's own checks, with jose's asynchronous verification, on the same key.
+  const tokenChecks = accessTokenChecks(auth);
+  const tokenKey = verificationKey(publicKey);
+  const authenticate = async (request: FastifyRequest, scope: string): Promise<Caller> => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^bearer\s+(\S+)$/i.exec(header.trim()) : null;
     if (!match) {
@@ -263,12 +267,7 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
     }
     let claims: Record<string, unknown>;
     try {
-      claims = verify(match![1], publicKey, {
-        algorithms: auth.algorithms,
-        issuer: auth.issuer,
-        audience: auth.audience,
-        clockTolerance: auth.clockToleranceSeconds,
-      }) as Record<string, unknown>;
+      claims = (await jwtVerify(match![1], tokenKey, tokenChecks)).payload as Record<string, unknown>;
     } catch (error) {
       const reason = describeTokenError(error);
       throw new ProblemException(401, `The access token is not valid: ${reason}`, undefined, {
@@ -319,7 +318,7 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   };
 
   const list = async (request: FastifyRequest) => {
-    const caller = authenticate(request, READ_SCOPE);
+    const caller = await authenticate(request, READ_SCOPE);
     const q = validate(LIST_RULES, request.query, 'query') as {
       include?: string; trim?: string; customerNumber?: string; eventKind?: string; dateFrom?: string; dateTo?: string;
       pageNumber: number; pageSize: number; sortBy: string; sortOrder: string; cursor?: string;
@@ -390,7 +389,7 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   };
 
   const detail = async (request: FastifyRequest<{ Params: { eventId: string } }>) => {
-    const caller = authenticate(request, READ_SCOPE);
+    const caller = await authenticate(request, READ_SCOPE);
     const eventId = eventIds.transform(request.params.eventId);
     const q = validate(SHAPE_RULES, request.query, 'query');
     const shape = parseShape(q.include, q.trim, DETAIL_MEMBERS);
@@ -403,7 +402,7 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   };
 
   const communicationDetail = async (request: FastifyRequest<{ Params: { eventId: string } }>) => {
-    const caller = authenticate(request, READ_SCOPE);
+    const caller = await authenticate(request, READ_SCOPE);
     const eventId = eventIds.transform(request.params.eventId);
     const q = validate(SHAPE_RULES, request.query, 'query');
     const shape = parseShape(q.include, q.trim, [...DETAIL_MEMBERS, ...COMMUNICATION_MEMBERS.map(([wire]) => wire)]);
@@ -419,7 +418,7 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   };
 
   const registerCommunication = async (request: FastifyRequest, reply: FastifyReply) => {
-    const caller = authenticate(request, WRITE_SCOPE);
+    const caller = await authenticate(request, WRITE_SCOPE);
     const body = validate(COMMUNICATION_RULES, request.body, 'body') as Record<string, string | null | undefined>;
     const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
     customerScope(body.customerNumber!, caller);

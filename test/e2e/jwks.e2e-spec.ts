@@ -143,6 +143,14 @@ describe(`Access tokens from a real OIDC issuer, keys fetched from its JWKS over
     expectInvalidToken(response);
   });
 
+  it('is 401 invalid_token, not 500, for an unsigned RS256 token whose claims are not JSON (jwks-rsa hands out no key for it)', async () => {
+    const encode = (text: string) => Buffer.from(text).toString('base64url');
+
+    const response = await api.request('GET', '/customer-event/events', { token: `${encode('{"alg":"RS256"}')}.${encode('not json')}.` });
+
+    expectInvalidToken(response);
+  });
+
   it("is 401 invalid_token for an HS256 token whose HMAC secret is the issuer's public key (algorithm confusion)", async () => {
     const jwks = (await (await fetch(issuer.jwksUri)).json()) as { keys: JsonWebKey[] };
     const publicPem = createPublicKey({ key: jwks.keys[0], format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();

@@ -1,22 +1,26 @@
-import { Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { errors, importJWK, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { passportJwtSecret } from 'jwks-rsa';
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { ExtractJwt, JwtFromRequestFunction, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { authConfig, type AuthConfig } from '../../config';
 import { Caller } from './caller';
 import { DevIssuerKeys } from './dev-issuer.keys';
 import { scopesOf } from './scopes';
 
 /**
- * Validates bearer access tokens: an asymmetric signature (keys from the
- * issuer's JWKS, or the local dev issuer's key), `iss`, `aud`, `exp` and
- * `nbf` within the clock tolerance. HMAC and `none` are never in the
- * algorithm allow-list, so neither can pass.
+ * Validates bearer access tokens with jose: an asymmetric signature (keys from
+ * the issuer's JWKS, or the local dev issuer's key), `iss`, `aud`, `exp`
+ * (required) and `nbf` within the clock tolerance. HMAC and `none` are never
+ * in the algorithm allow-list, so neither can pass.
+ *
+ * jose checks the signature with WebCrypto, which runs it on libuv's
+ * threadpool: the costly part of every request's check leaves the event loop.
  */
-type KeyProvider = (request: unknown, rawToken: string, done: (error: unknown, key?: string | KeyObject) => void) => void;
+type KeyProvider<Key> = (request: unknown, rawToken: string, done: (error: unknown, key?: Key | null) => void) => void;
 
-function jwksKeyProvider(jwksUri: string): KeyProvider {
+function jwksKeyProvider(jwksUri: string): KeyProvider<string> {
   return passportJwtSecret({
     jwksUri,
     cache: true,
@@ -25,15 +29,15 @@ function jwksKeyProvider(jwksUri: string): KeyProvider {
     rateLimit: true,
     jwksRequestsPerMinute: 10,
     timeout: 5000,
-  }) as KeyProvider;
+  }) as KeyProvider<string>;
 }
 
 /** jwks-rsa hands out PEM text; parse each distinct key once (a handful of keys per issuer). */
-function asKeyObjects(provider: KeyProvider): KeyProvider {
+function asKeyObjects(provider: KeyProvider<string>): KeyProvider<KeyObject> {
   const parsed = new Map<string, KeyObject>();
   return (request, rawToken, done) =>
     provider(request, rawToken, (error, key) => {
-      if (error || typeof key !== 'string') return done(error, key);
+      if (error || typeof key !== 'string') return done(error, null);
       let keyObject = parsed.get(key);
       if (!keyObject) {
         keyObject = createPublicKey(key);
@@ -44,30 +48,93 @@ function asKeyObjects(provider: KeyProvider): KeyProvider {
     });
 }
 
+/** For a token the key provider has no key for (jwks-rsa: an unknown kid, or a token it cannot decode). */
+const noKey: JWTVerifyGetKey = () => {
+  throw new errors.JWKSNoMatchingKey();
+};
+
+/**
+ * WebCrypto verifies with a CryptoKey, which is bound to one algorithm: each
+ * key is imported once per algorithm, and the import (a promise) is shared,
+ * so a burst of requests on a cold key imports it once, not once each. jose
+ * would convert a KeyObject itself, but on Node 20 (no KeyObject.toCryptoKey)
+ * it caches only a finished import, so concurrent first requests all import.
+ */
+const keyResolvers = new WeakMap<KeyObject, JWTVerifyGetKey>();
+
+/** The key for jose, which asks for it once it has checked the token's alg against the allow-list. */
+export function verificationKey(keyObject: KeyObject | null | undefined): JWTVerifyGetKey {
+  if (!keyObject) return noKey;
+  let resolver = keyResolvers.get(keyObject);
+  if (!resolver) {
+    const imports = new Map<string, Promise<CryptoKey | Uint8Array>>();
+    resolver = (header) => {
+      const alg = header.alg as string; // a string from the allow-list, by now
+      let key = imports.get(alg);
+      if (!key) imports.set(alg, (key = importJWK(keyObject.export({ format: 'jwk' }), alg)));
+      return key;
+    };
+    keyResolvers.set(keyObject, resolver);
+  }
+  return resolver;
+}
+
+/** What an access token must satisfy besides its signature (the benchmark's baseline checks the same). */
+export function accessTokenChecks(config: AuthConfig): JWTVerifyOptions {
+  return {
+    algorithms: config.algorithms,
+    issuer: config.issuer,
+    audience: config.audience,
+    clockTolerance: config.clockToleranceSeconds,
+    // jsonwebtoken accepted a token without exp; a bearer token that never expires is not one a bank accepts.
+    requiredClaims: ['exp'],
+  };
+}
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly extractToken: JwtFromRequestFunction;
+  private readonly keyFor: KeyProvider<KeyObject>;
+  private readonly verifyOptions: JWTVerifyOptions;
+
   constructor(
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     @Optional() @Inject(DevIssuerKeys) devIssuer: DevIssuerKeys | null,
   ) {
-    const keys: Record<string, unknown> = config.jwksUri
-      ? { secretOrKeyProvider: asKeyObjects(jwksKeyProvider(config.jwksUri)) }
-      : // A parsed key, not PEM: jsonwebtoken would otherwise parse the PEM again on every request.
-        { secretOrKey: devIssuer!.publicKey };
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      ignoreExpiration: false,
-      issuer: config.issuer,
-      audience: config.audience,
-      algorithms: config.algorithms,
-      jsonWebTokenOptions: { clockTolerance: config.clockToleranceSeconds },
-      ...keys,
-    } as StrategyOptionsWithoutRequest);
+    const extractToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+    const keyFor: KeyProvider<KeyObject> = config.jwksUri
+      ? asKeyObjects(jwksKeyProvider(config.jwksUri))
+      : (_request, _rawToken, done) => done(null, devIssuer!.publicKey);
+    // passport-jwt insists on these two; its own authenticate, which would use them with jsonwebtoken, is overridden below.
+    super({ jwtFromRequest: extractToken, secretOrKeyProvider: keyFor } as StrategyOptionsWithoutRequest);
+    this.extractToken = extractToken;
+    this.keyFor = keyFor;
+    this.verifyOptions = accessTokenChecks(config);
+  }
+
+  /**
+   * passport-jwt 4.0.1's `authenticate`, with jose's `jwtVerify` in place of
+   * `JwtStrategy.JwtVerifier` (jsonwebtoken's synchronous verify). The library
+   * reads that verifier from its module global on each call, so neither a
+   * subclass nor an instance can swap it; overriding here keeps other
+   * passport-jwt users untouched. A refusal is jose's error, passed to the
+   * guard as the challenge (see describeTokenError).
+   */
+  override authenticate(request: Parameters<Strategy['authenticate']>[0]): void {
+    // fail() as passport-jwt calls it: the Error is the challenge, with no status (the typings want one).
+    const fail = (challenge: unknown) => (this.fail as (challenge: unknown) => void).call(this, challenge);
+    const token = this.extractToken(request);
+    if (!token) return fail(new Error('No auth token'));
+
+    this.keyFor(request, token, (keyError, key) => {
+      if (keyError) return fail(keyError);
+      jwtVerify(token, verificationKey(key), this.verifyOptions)
+        .then(({ payload }) => this.success(this.validate(payload)), fail)
+        .catch((error: unknown) => this.error(error as Error));
+    });
   }
 
   validate(claims: Record<string, unknown>): Caller {
-    // jsonwebtoken accepts a token without exp; a bearer token that never expires is not one a bank accepts.
-    if (typeof claims.exp !== 'number') throw new UnauthorizedException('the token has no expiry (exp)');
     const bound = claims[this.config.customerClaim];
     return {
       subject: typeof claims.sub === 'string' ? claims.sub : 'unknown',
