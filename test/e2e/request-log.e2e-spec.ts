@@ -100,7 +100,7 @@ describe(`The request log (${databaseMode} database)`, () => {
 
   it('ties what is logged while handling a request to that request', () => {
     const registered = lines.find((line) => line.msg === 'event registered');
-    expect(registered).toMatchObject({ req: { id: 'log-write', method: 'POST' }, context: 'EventsService', subject: 'log-user', clientId: 'log-client' });
+    expect(registered).toMatchObject({ req: { id: 'log-write', method: 'POST' }, context: 'Registration', eventKind: 'SocialEvent', subject: 'log-user', clientId: 'log-client' });
     const outside = lines.find((line) => line.context === 'Bootstrap');
     expect(outside).toBeDefined();
     expect(outside).not.toHaveProperty('req');

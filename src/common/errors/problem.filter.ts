@@ -65,7 +65,8 @@ export class ProblemFilter implements ExceptionFilter {
         headers: { 'Retry-After': String(this.database.retryAfterSeconds) },
       };
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // The request goes with the line explicitly: no per-request context is tracked (async hooks cost every promise).
+    this.logger.error({ msg: 'unexpected error', req: request, err: exception instanceof Error ? exception : new Error(String(exception)) });
     return { status: 500, detail: 'An unexpected error occurred; nothing was changed', headers: {} };
   }
 }

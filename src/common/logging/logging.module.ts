@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { appConfig, type AppConfig } from '../../config';
-import { currentRequest, RequestLog } from './request-log';
+import { RequestLog } from './request-log';
 
 /**
  * Structured JSON logs (pino): one line per request with its request id,
@@ -17,7 +17,6 @@ import { currentRequest, RequestLog } from './request-log';
         forRoutes: [],
         pinoHttp: {
           level: config.logLevel,
-          mixin: currentRequest,
           // The serializers get fastify's request and reply as they are.
           wrapSerializers: false,
           serializers: {

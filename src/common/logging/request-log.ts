@@ -1,24 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Caller } from '../auth/caller';
 
 const ABORTED = Symbol('aborted');
 type Aborted = FastifyRequest & { [ABORTED]?: true };
-
-/** The request being handled, for the lines logged while handling it. */
-const handling = new AsyncLocalStorage<FastifyRequest>();
-
-/**
- * pino's `mixin`: a line logged while a request is handled carries it as `req`
- * (id, method, url, by the `req` serializer), as pino-http's child logger per
- * request did, without building a logger per request.
- */
-export function currentRequest(): { req?: FastifyRequest } {
-  const request = handling.getStore();
-  return request ? { req: request } : {};
-}
 
 /**
  * One line per request, written by fastify hooks rather than pino-http as
@@ -31,7 +17,6 @@ export function currentRequest(): { req?: FastifyRequest } {
 @Injectable()
 export class RequestLog {
   install(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', (request, _reply, done) => handling.run(request, done));
     fastify.addHook('onResponse', (request, reply, done) => {
       if (!(request as Aborted)[ABORTED]) this.completed(request, reply);
       done();

@@ -27,7 +27,7 @@ export interface Registration {
 }
 
 export interface RegistrationResult {
-  event: Pick<EventEntity, 'eventId' | 'workitemId'>;
+  event: Pick<EventEntity, 'eventId' | 'workitemId' | 'eventKind'>;
   created: boolean;
 }
 
@@ -168,14 +168,6 @@ export class EventsService {
       const result = await this.insertOrFind(registration, fingerprint);
       if (result) {
         this.metrics.countRegistration(registration.eventKind, result.created);
-        // Every registration is attributable to a token's subject and client; the token itself is never logged.
-        this.logger.log({
-          msg: result.created ? 'event registered' : 'registration replayed',
-          eventId: result.event.eventId,
-          eventKind: registration.eventKind,
-          subject: caller.subject,
-          clientId: caller.clientId,
-        });
         return result;
       }
     }
@@ -197,11 +189,11 @@ export class EventsService {
       registration.kind,
     );
     const [inserted] = await this.reads.primaryRows<{ eventId: string }>(insert.statement, insert.values);
-    if (inserted) return { event: { eventId: Number(inserted.eventId), workitemId: registration.workitemId }, created: true };
+    if (inserted) return { event: { eventId: Number(inserted.eventId), workitemId: registration.workitemId, eventKind: registration.eventKind }, created: true };
     // A unique key already holds: the same registration again (a replay), or another one under the same key.
     const existing = await this.dataSource.manager
       .createQueryBuilder(EventEntity, 'event')
-      .select(['event.customerNumber', 'event.eventId', 'event.workitemId', 'event.requestFingerprint'])
+      .select(['event.customerNumber', 'event.eventId', 'event.eventKind', 'event.workitemId', 'event.requestFingerprint'])
       .where('event.customerNumber = :customerNumber', { customerNumber: registration.customerNumber })
       .andWhere(
         new Brackets((keys) => {

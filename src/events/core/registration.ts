@@ -1,6 +1,7 @@
-import { applyDecorators, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, HttpCode, Logger, Post } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { Caller } from '../../common/auth/caller';
 import { ApiProblems } from '../../common/errors/problem.dto';
 import { CreatedRecordDto } from './dto/created-record.dto';
 import type { RegistrationResult } from './events.service';
@@ -22,8 +23,24 @@ export const RegistrationEndpoint = () =>
     ApiProblems(...REGISTRATION_PROBLEMS),
   );
 
-/** The create answer: the workitem-id where there is one, else the new event-id; and the Location header. */
+const audit = new Logger('Registration');
+
+/**
+ * The create answer: the workitem-id where there is one, else the new
+ * event-id; and the Location header. Every registration is logged, tied to
+ * its request and attributable to the token's subject and client (the token
+ * itself is never logged).
+ */
 export function answerRegistration(result: RegistrationResult, location: string, reply: FastifyReply): CreatedRecordDto {
+  const caller = (reply.request as { user?: Caller }).user;
+  audit.log({
+    msg: result.created ? 'event registered' : 'registration replayed',
+    req: reply.request,
+    eventId: result.event.eventId,
+    eventKind: result.event.eventKind,
+    subject: caller?.subject,
+    clientId: caller?.clientId,
+  });
   reply.header('Location', location);
   return {
     id: result.event.workitemId ?? String(result.event.eventId),
