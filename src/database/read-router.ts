@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config';
 import { isDatabaseUnavailable } from './database-errors';
 import { SqlStatement } from './sql-statement';
@@ -52,31 +52,6 @@ export class ReadRouter {
     // prepared by a closed connection would still exist there: it gets unnamed statements.
     const { rows } = await pool.query(this.embedded ? { text, values } : { name, text, values });
     return rows as R[];
-  }
-
-  /** Runs a read on a replica when one is usable, else on the primary. */
-  async read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.hasReplicas || Date.now() < this.replicasRestUntil) return this.onPrimary(work);
-    const runner = this.dataSource.createQueryRunner('slave');
-    try {
-      return await work(runner.manager);
-    } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      this.restReplicas(error);
-      return this.onPrimary(work);
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /** On the primary: writes, and reads that must see the latest commit (read-your-writes). */
-  async onPrimary<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner('master');
-    try {
-      return await work(runner.manager);
-    } finally {
-      await runner.release();
-    }
   }
 
   /** Each replica's reachability, for readiness: a dead replica degrades the service but does not stop it. */

@@ -18,7 +18,7 @@ export interface EventKindOperations {
 /**
  * The service of one kind: its detail (the common detail plus the kind's own
  * members) and its registration (the event and its kind row in one
- * transaction). A kind module only names its kind.
+ * statement). A kind module only names its kind.
  */
 export function EventKindService(kind: EventKind): Type<EventKindOperations> {
   const memberNames = [...wireNamesOf(kind.members)];

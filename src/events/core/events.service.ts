@@ -1,4 +1,4 @@
-import { Injectable, Logger, Type } from '@nestjs/common';
+import { Injectable, Type } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Brackets, DataSource } from 'typeorm';
@@ -63,8 +63,6 @@ const sortKeyOf = (sortBy: SortBy, event: EventEntity) =>
 /** The narrow core every kind shares: find, list and register events. */
 @Injectable()
 export class EventsService {
-  private readonly logger = new Logger(EventsService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reads: ReadRouter,
@@ -157,7 +155,7 @@ export class EventsService {
   }
 
   /**
-   * Registers an event and its kind row in one transaction, idempotently: the
+   * Registers an event and its kind row in one statement, idempotently: the
    * unique keys (customer, kind, workitem-id) and (customer, Idempotency-Key)
    * decide, so concurrent identical registrations create one event.
    */
