@@ -99,7 +99,7 @@ function joseReason(error: errors.AnyJOSEError): Reason {
 /**
  * Everything else by name and wording: jwks-rsa's errors, jose's TypeErrors
  * about a key (an RSA key under 2048 bits), and jsonwebtoken's errors (the
- * benchmark baseline still verifies with it).
+ * reference the strategy's differential test compares jose with).
  */
 function legacyReason(info: unknown): Reason {
   const name = (info as Error | undefined)?.name;

@@ -137,6 +137,23 @@ export class EventSql {
     return bind(`WITH inserted AS (${eventSql}), kind_row AS (${kindSql}) SELECT event_id::int8 AS "eventId" FROM inserted`, values);
   }
 
+  /**
+   * The event already holding a registration's unique keys (workitem-id within
+   * its kind, or Idempotency-Key), when `insert` inserted nothing.
+   */
+  registered(customerNumber: string, eventKind: string, workitemId: string | null, idempotencyKey: string | null): BoundStatement {
+    const values = new SqlValues();
+    const keys: string[] = [];
+    if (workitemId !== null) keys.push(`(e.event_kind = ${values.add(eventKind)} AND e.workitem_id = ${values.add(workitemId)})`);
+    if (idempotencyKey !== null) keys.push(`e.idempotency_key = ${values.add(idempotencyKey)}`);
+    const columns = this.eventColumns.map(({ alias }) => alias).join(', ');
+    const customer = values.add(customerNumber);
+    return bind(
+      `SELECT ${columns} FROM ${this.table(this.event)} e WHERE e.customer_number = ${customer} AND (${keys.join(' OR ') || 'false'}) ORDER BY e.event_id LIMIT 1`,
+      values,
+    );
+  }
+
   /** The conditions of a list, on `customer_event e`. */
   private filterSql(filter: ListFilter, values: SqlValues) {
     const customer = filter.customerNumber !== undefined ? values.add(filter.customerNumber) : undefined;
@@ -201,20 +218,20 @@ export class EventSql {
       const comparison = (page.seek.direction === 'after') === page.descending ? '<' : '>';
       const key = SORT_KEYS[page.sortBy].map((property, index) => values.add(page.seek!.key[index], property === 'creationDatetime' ? 'timestamptz' : undefined));
       conditions.push(`(${keys.map((column) => `e.${column}`).join(', ')}) ${comparison} (${key.join(', ')})`);
-    } else if (page.offset > 0) {
-      // A page past the end is not looked for (a constant filter: the scan does not start).
-      conditions.push(`c.total > ${values.add(page.offset, 'int8')}`);
     }
-    const deep = !page.seek && page.offset >= DEFERRED_JOIN_FROM_OFFSET;
-    let offset = !page.seek && page.offset > 0 ? values.add(page.offset, 'int8') : undefined;
+    const offsetValue = !page.seek && page.offset > 0 ? values.add(page.offset, 'int8') : undefined;
+    // A page past the end is not looked for (a constant filter: the scan does not start).
+    if (offsetValue) conditions.push(`c.total > ${offsetValue}`);
+    let offset = offsetValue;
+    const deep = offsetValue !== undefined && page.offset >= DEFERRED_JOIN_FROM_OFFSET;
     if (deep && page.sortBy === 'creation-datetime' && where.customer !== undefined && !filter.from && !filter.to) {
-      ctes.push(`skip AS MATERIALIZED (${this.daySkipSql(where, page.descending, offset!)})`);
+      ctes.push(`skip AS MATERIALIZED (${this.daySkipSql(where, page.descending, offsetValue)})`);
       conditions.push(
         page.descending
           ? `e.creation_datetime < ((SELECT s.day FROM skip s) + 1)::timestamp AT TIME ZONE 'UTC'`
           : `e.creation_datetime >= (SELECT s.day FROM skip s)::timestamp AT TIME ZONE 'UTC'`,
       );
-      offset = `(${offset} - (SELECT s.before FROM skip s))`;
+      offset = `(${offsetValue} - (SELECT s.before FROM skip s))`;
     }
     const limit = `LIMIT ${values.add(page.pageSize, 'int8')}${offset ? ` OFFSET ${offset}` : ''}`;
     const columns = this.eventColumns.filter(({ property }) => page.withXml || property !== 'eventDataXml').map(({ alias }) => alias);

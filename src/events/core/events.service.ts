@@ -1,7 +1,5 @@
 import { Injectable, Type } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource } from 'typeorm';
 import { ReadRouter } from '../../database/read-router';
 import { Caller } from '../../common/auth/caller';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../../common/errors/problem.exception';
@@ -64,7 +62,6 @@ const sortKeyOf = (sortBy: SortBy, event: EventEntity) =>
 @Injectable()
 export class EventsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reads: ReadRouter,
     private readonly catalog: EventKindCatalog,
     private readonly metrics: MetricsService,
@@ -189,25 +186,9 @@ export class EventsService {
     const [inserted] = await this.reads.primaryRows<{ eventId: string }>(insert.statement, insert.values);
     if (inserted) return { event: { eventId: Number(inserted.eventId), workitemId: registration.workitemId, eventKind: registration.eventKind }, created: true };
     // A unique key already holds: the same registration again (a replay), or another one under the same key.
-    const existing = await this.dataSource.manager
-      .createQueryBuilder(EventEntity, 'event')
-      .select(['event.customerNumber', 'event.eventId', 'event.eventKind', 'event.workitemId', 'event.requestFingerprint'])
-      .where('event.customerNumber = :customerNumber', { customerNumber: registration.customerNumber })
-      .andWhere(
-        new Brackets((keys) => {
-          if (registration.workitemId !== null) {
-            keys.orWhere('(event.eventKind = :eventKind AND event.workitemId = :workitemId)', {
-              eventKind: registration.eventKind,
-              workitemId: registration.workitemId,
-            });
-          }
-          if (registration.idempotencyKey !== null) {
-            keys.orWhere('event.idempotencyKey = :idempotencyKey', { idempotencyKey: registration.idempotencyKey });
-          }
-        }),
-      )
-      .orderBy('event.eventId', 'ASC')
-      .getOne();
+    const found = this.sql.registered(registration.customerNumber, registration.eventKind, registration.workitemId, registration.idempotencyKey);
+    const [row] = await this.reads.primaryRows<Record<string, unknown>>(found.statement, found.values);
+    const existing = row && this.sql.eventOf(row);
     if (!existing) return undefined;
     if (existing.requestFingerprint !== fingerprint) {
       throw new ConflictProblem(
