@@ -16,6 +16,7 @@ import { DatasetFacts, readFacts } from './facts';
 import { loadDataset } from './loader';
 import { checkParity, communication } from './parity';
 import { API, deepPage, FILTER_SHARE, kindAndDateFilter } from './scenarios';
+import { serviceNodeFlags } from '../scripts/service-command';
 
 /**
  * npm run bench: the service against the baseline on the same PostgreSQL.
@@ -429,7 +430,7 @@ function mean(runs: RunResult[]): RunResult {
 async function startService(env: Record<string, string>, token: string, processes: ChildProcess[], nodeArgs: string[] = [], dataDir = DATA_DIR) {
   const port = 62300 + Math.floor(Math.random() * 500);
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
     env: {
       ...withoutDatabase(process.env),

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIssuerKeys } from '../src/common/auth/dev-issuer.keys';
 import { authConfig } from '../src/config';
+import { serviceNodeFlags } from './service-command';
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 600);
 const port = Number(process.env.SOAK_PORT ?? 62290);
@@ -29,7 +30,7 @@ const rssMb = (pid: number) => {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
   const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' };
-  const service = spawn(process.execPath, ['dist/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const service = spawn(process.execPath, [...serviceNodeFlags(), 'dist/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     for (let i = 0; i < 300; i++) {
       if ((await fetch(`${origin}/health/ready`).then((r) => r.status, () => 0)) === 200) break;

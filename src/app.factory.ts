@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
-import { installSecurityHeaders, SECURITY_HEADERS } from './common/http/security-headers';
+import { installResponseHeaders, SECURITY_HEADERS } from './common/http/security-headers';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { RequestLog } from './common/logging/request-log';
 import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem';
@@ -36,6 +36,10 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // No Express-style middleware here (request logging, CORS and headers are fastify hooks and plugins),
+    // so no @fastify/middie: it would be one more step on every request. Nest would fail at start
+    // ("use is not a function") if a module ever registered middleware.
+    skipMiddie: true,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerRouterError,
   });
@@ -59,11 +63,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('X-Request-Id', request.id);
-    done(null, payload);
-  });
-  await installSecurityHeaders(fastify, SECURITY_HEADERS);
+  await installResponseHeaders(fastify, SECURITY_HEADERS);
   if (config.corsOrigins.length > 0) {
     await app.register(fastifyCors, {
       origin: config.corsOrigins,

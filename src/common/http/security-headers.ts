@@ -20,20 +20,30 @@ export const SECURITY_HEADERS: FastifyHelmetOptions = {
 };
 
 /**
- * Helmet's security headers on every response, computed once. @fastify/helmet
- * runs helmet's middleware on each request, which parses the CSP directives
- * and builds every header value again; with options that do not depend on the
- * request (no nonces, no directive computed by a function) the result is
- * always the same. So @fastify/helmet, with
- * the same options, answers one request on a private fastify instance at
- * start-up, and one hook sets the headers it set, with the same names, values
- * and order.
+ * Helmet's security headers on every response, computed once, with the
+ * request's X-Request-Id. @fastify/helmet runs helmet's middleware on each
+ * request, which parses the CSP directives and builds every header value
+ * again; with options that do not depend on the request (no nonces, no
+ * directive computed by a function) the result is always the same. So
+ * @fastify/helmet, with the same options, answers one request on a private
+ * fastify instance at start-up, and one hook puts the headers it set, with the
+ * same values and order, among the reply's headers.
+ *
+ * Among the reply's headers, not on the raw response as helmet does: a raw
+ * response that already has headers when fastify writes its own takes Node's
+ * slow path, which sets every header of the answer one by one again (about a
+ * tenth of a small read's CPU). Names go out in lower case, as fastify sends
+ * all of its own (header names are case-insensitive, RFC 9110 section 5.1).
+ * A hijacked reply, which writes the raw response itself, would not get them;
+ * this service never hijacks one.
  */
-export async function installSecurityHeaders(fastify: FastifyInstance, options: FastifyHelmetOptions): Promise<void> {
-  const headers = await helmetHeaders(options);
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    const response = reply.raw;
-    for (const [name, value] of headers) response.setHeader(name, value);
+export async function installResponseHeaders(fastify: FastifyInstance, options: FastifyHelmetOptions): Promise<void> {
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of await helmetHeaders(options)) headers[name.toLowerCase()] = typeof value === 'object' ? [...value] : value;
+  // One callback hook for both: it runs on every request, and each hook is a step of fastify's chain.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
+    reply.header('x-request-id', request.id);
     done();
   });
 }
