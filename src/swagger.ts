@@ -11,8 +11,12 @@ const TUTORIAL = `Customer event API gives you access to all events registered f
 Every path exists unversioned (\`/customer-event/...\`) and versioned (\`/customer-event/v2.0/...\`).
 Errors are RFC 9457 problem JSON. Scopes: \`${READ_SCOPE}\` for GETs, \`${WRITE_SCOPE}\` for POSTs.`;
 
-/** The explorer at /swagger-ui and the OpenAPI document at /swagger-ui/json. */
-export function setupSwagger(app: INestApplication, auth: AuthConfig): OpenAPIObject {
+/**
+ * The explorer at /swagger-ui and the OpenAPI document at /swagger-ui/json.
+ * The document is built on its first request (Nest's document factory), not
+ * at start: scanning every route costs start-up time no request needs.
+ */
+export function setupSwagger(app: INestApplication, auth: AuthConfig): void {
   const builder = new DocumentBuilder()
     .setTitle('Customer Event API')
     .setVersion('2.0')
@@ -38,17 +42,19 @@ export function setupSwagger(app: INestApplication, auth: AuthConfig): OpenAPIOb
       'oauth2',
     );
   }
-  const document = SwaggerModule.createDocument(app, builder.build(), {
-    operationIdFactory: (controller, method, version) => `${controller}_${method}${version ? `_v${version}` : ''}`,
-  });
-  tidy(document, auth);
-  SwaggerModule.setup(SWAGGER_PATH, app, document, {
+  const buildDocument = (): OpenAPIObject => {
+    const document = SwaggerModule.createDocument(app, builder.build(), {
+      operationIdFactory: (controller, method, version) => `${controller}_${method}${version ? `_v${version}` : ''}`,
+    });
+    tidy(document, auth);
+    return document;
+  };
+  SwaggerModule.setup(SWAGGER_PATH, app, buildDocument, {
     jsonDocumentUrl: `${SWAGGER_PATH}/json`,
     yamlDocumentUrl: `${SWAGGER_PATH}/yaml`,
     swaggerOptions: { persistAuthorization: true, displayOperationId: true },
     customSiteTitle: 'Customer Event API v2',
   });
-  return document;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config';
-import { EmbeddedPostgres } from './embedded-postgres';
+import type { EmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
 import { ReadRouter } from './read-router';
 import { RetentionService } from './retention.service';
@@ -16,7 +16,11 @@ export class EmbeddedDatabase {
   private instance?: EmbeddedPostgres;
 
   async url(config: DatabaseConfig): Promise<string> {
-    this.instance ??= await EmbeddedPostgres.start(config.dataDir);
+    if (!this.instance) {
+      // Loaded on first use: a service on a real PostgreSQL starts without PGlite's modules.
+      const { EmbeddedPostgres } = require('./embedded-postgres') as typeof import('./embedded-postgres');
+      this.instance = await EmbeddedPostgres.start(config.dataDir);
+    }
     return this.instance.url;
   }
 

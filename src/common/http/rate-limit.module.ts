@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { appConfig, type AppConfig } from '../../config';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 const STORAGE = Symbol('THROTTLER_STORAGE');
 
@@ -12,8 +11,12 @@ const STORAGE = Symbol('THROTTLER_STORAGE');
     {
       provide: STORAGE,
       inject: [appConfig.KEY],
-      useFactory: (config: AppConfig): ThrottlerStorage =>
-        config.redisUrl ? new RedisThrottlerStorage(config.redisUrl) : new MemoryThrottlerStorage(),
+      // The Redis client is loaded only when configured: without it, start-up skips ioredis's modules.
+      useFactory: (config: AppConfig): ThrottlerStorage => {
+        if (!config.redisUrl) return new MemoryThrottlerStorage();
+        const { RedisThrottlerStorage } = require('./redis-throttler.storage') as typeof import('./redis-throttler.storage');
+        return new RedisThrottlerStorage(config.redisUrl);
+      },
     },
   ],
   exports: [STORAGE],

@@ -33,7 +33,7 @@ export function wireNamesOf(type: Type<unknown>): Map<string, string> {
  */
 @Injectable()
 export class WireValidationPipe implements PipeTransform {
-  private readonly cache = new Map<Type<unknown>, Map<string, string>>();
+  private readonly cache = new Map<Type<unknown>, WireNames>();
   /** Types whose empty query string has passed validation once: it always will, so it is not validated again. */
   private readonly emptyQueryValid = new Set<Type<unknown>>();
 
@@ -44,7 +44,7 @@ export class WireValidationPipe implements PipeTransform {
     const metatype = this.expectedType ?? declared;
     if ((type !== 'body' && type !== 'query') || !metatype) return value;
     const names = this.namesOf(metatype);
-    if (names.size === 0) return value;
+    if (names.byWire.size === 0) return value;
     // Most reads carry no query parameters at all: the outcome is known, only defaults apply.
     const empty = type === 'query' && (value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0));
     if (empty && this.emptyQueryValid.has(metatype)) return new metatype();
@@ -53,22 +53,24 @@ export class WireValidationPipe implements PipeTransform {
     return validated;
   }
 
-  private namesOf(metatype: Type<unknown>): Map<string, string> {
+  private namesOf(metatype: Type<unknown>): WireNames {
     let names = this.cache.get(metatype);
     if (!names) {
-      names = wireNamesOf(metatype);
+      const byWire = wireNamesOf(metatype);
+      names = { byWire, byProperty: new Map([...byWire].map(([wire, property]) => [property, wire])) };
       this.cache.set(metatype, names);
     }
     return names;
   }
 }
 
-export function validateWire<T>(
-  metatype: Type<T>,
-  names: Map<string, string>,
-  value: unknown,
-  type: 'body' | 'query',
-): T {
+/** A DTO's members both ways: wire name -> property, property -> wire name. */
+interface WireNames {
+  byWire: Map<string, string>;
+  byProperty: Map<string, string>;
+}
+
+function validateWire<T>(metatype: Type<T>, { byWire: names, byProperty: wireOf }: WireNames, value: unknown, type: 'body' | 'query'): T {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     if (type === 'query' && value === undefined) value = {};
     else throw new ValidationProblem([{ tag: 'body', error: 'invalid-format', message: 'The body must be a JSON object' }]);
@@ -92,7 +94,6 @@ export function validateWire<T>(
     }
   }
   const instance = plainToInstance(metatype, input, { excludeExtraneousValues: true, exposeDefaultValues: true });
-  const wireOf = new Map([...names].map(([wire, property]) => [property, wire]));
   const reported = new Set(errors.map((error) => error.tag));
   for (const failure of validateSync(instance as object, { forbidUnknownValues: false, stopAtFirstError: true })) {
     const tag = wireOf.get(failure.property) ?? failure.property;

@@ -1,6 +1,6 @@
 import { getMetadataArgsStorage } from 'typeorm';
 import { Caller } from '../../common/auth/caller';
-import { validateWire, wireNamesOf } from '../../common/http/wire-validation.pipe';
+import { WireValidationPipe, wireNamesOf } from '../../common/http/wire-validation.pipe';
 import { CreateEventBase } from '../../events/core/dto/create-event.dto';
 import { EventKindService } from '../../events/core/event-kind.service';
 import { EventXmlFlattener, EventXmlRenderer } from '../../events/core/event-xml';
@@ -157,7 +157,7 @@ describe('EventGenerator', () => {
         expect(samples.length).toBeGreaterThan(20);
         for (const event of samples) {
           const wireBody = Object.fromEntries(Object.entries(event.body!).map(([property, value]) => [wireOf.get(property) ?? property, value]));
-          const validated = validateWire(kind.createDto, wireNamesOf(kind.createDto), wireBody, 'body') as CreateEventBase;
+          const validated = new WireValidationPipe(kind.createDto).transform(wireBody, { type: 'body' }) as CreateEventBase;
           await service.register(validated, caller, null);
           const registration = stored.pop()!;
           expect(event).toMatchObject({

@@ -22,6 +22,7 @@ export interface EventKindOperations {
  */
 export function EventKindService(kind: EventKind): Type<EventKindOperations> {
   const memberNames = [...wireNamesOf(kind.members)];
+  const detailMembers = [...DETAIL_MEMBERS, ...memberNames.map(([wire]) => wire)];
   const requestNames = renderedMembersOf(kind);
 
   @Injectable()
@@ -43,10 +44,12 @@ export function EventKindService(kind: EventKind): Type<EventKindOperations> {
     }
 
     async detail(eventId: number, caller: Caller, include?: string, trim?: string): Promise<WireObject> {
-      const shape = this.presenter.parseShape(include, trim, [...DETAIL_MEMBERS, ...memberNames.map(([wire]) => wire)]);
+      const shape = this.presenter.parseShape(include, trim, detailMembers);
       const { event, kindValues } = await this.events.findVisible(eventId, caller, kind);
-      const source = { ...event, ...kindValues } as Record<string, unknown>;
-      const members = Object.fromEntries(memberNames.map(([wire, property]) => [wire, source[property] ?? null]));
+      const members: WireObject = {};
+      // A kind's member is on its own row, or else on the event (workitem-id).
+      const source = (property: string) => (property in kindValues ? kindValues[property] : (event as unknown as Record<string, unknown>)[property]);
+      for (const [wire, property] of memberNames) members[wire] = source(property) ?? null;
       return this.presenter.detail(event, shape, members);
     }
 

@@ -14,6 +14,9 @@ export const SORT_KEYS = {
 } as const satisfies Record<string, readonly (keyof EventEntity)[]>;
 export type SortBy = keyof typeof SORT_KEYS;
 
+/** Columns only the replay check of a registration reads (`registered`); answers never show them. */
+const REGISTRATION_ONLY = new Set<string>(['idempotencyKey', 'requestFingerprint']);
+
 /** Below this offset a page is read straight from the index; from it on, by a deferred join. */
 export const DEFERRED_JOIN_FROM_OFFSET = 100;
 
@@ -48,7 +51,10 @@ const ceilToDay = (instant: Date) => new Date(Math.ceil(instant.getTime() / DAY_
 const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
 
 interface ColumnMapping {
+  /** The row's key: the property name, prefixed for a kind's columns. */
   property: string;
+  /** The property to set on the mapped object. */
+  name: string;
   alias: string;
   /** The value as TypeORM would load it (its type conversions and the column's transformer). */
   hydrate: (value: unknown) => unknown;
@@ -66,11 +72,16 @@ interface ColumnMapping {
 export class EventSql {
   private readonly event: EntityMetadata;
   private readonly eventColumns: ColumnMapping[];
+  /** What reads select: the registration's keys and fingerprint are for the replay check only. */
+  private readonly readColumns: ColumnMapping[];
+  /** `find` statements by kind, then by which of customer and event kind narrow them (their text never changes). */
+  private readonly findStatements = new Map<Type<KindDetailsEntity> | undefined, SqlStatement[]>();
   private readonly kindMappings = new Map<Type<KindDetailsEntity>, { table: string; columns: ColumnMapping[] }>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.event = dataSource.getMetadata(EventEntity);
     this.eventColumns = this.mappingsOf(this.event, '');
+    this.readColumns = this.eventColumns.filter(({ property }) => !REGISTRATION_ONLY.has(property));
   }
 
   /**
@@ -97,14 +108,25 @@ export class EventSql {
 
   /** An event by id, narrowed to a customer and to a kind when given, with that kind's row when asked. */
   find(eventId: number, customerNumber: string | undefined, eventKind: string | undefined, kindEntity?: Type<KindDetailsEntity>): BoundStatement {
+    const values: unknown[] = [eventId];
+    if (customerNumber !== undefined) values.push(customerNumber);
+    if (eventKind !== undefined) values.push(eventKind);
+    let statements = this.findStatements.get(kindEntity);
+    if (!statements) this.findStatements.set(kindEntity, (statements = []));
+    const shape = (customerNumber !== undefined ? 1 : 0) + (eventKind !== undefined ? 2 : 0);
+    statements[shape] ??= this.findStatement(customerNumber !== undefined, eventKind !== undefined, kindEntity);
+    return { statement: statements[shape], values };
+  }
+
+  private findStatement(byCustomer: boolean, byKind: boolean, kindEntity?: Type<KindDetailsEntity>): SqlStatement {
     const values = new SqlValues();
     const kind = kindEntity ? this.kindMapping(kindEntity) : undefined;
-    const columns = [...this.eventColumns, ...(kind?.columns ?? [])].map(({ alias }) => alias).join(', ');
+    const columns = [...this.readColumns, ...(kind?.columns ?? [])].map(({ alias }) => alias).join(', ');
     const join = kind ? ` LEFT JOIN ${kind.table} k ON k.customer_number = e.customer_number AND k.event_id = e.event_id` : '';
-    const conditions = [`e.event_id = ${values.add(eventId)}`];
-    if (customerNumber !== undefined) conditions.push(`e.customer_number = ${values.add(customerNumber)}`);
-    if (eventKind !== undefined) conditions.push(`e.event_kind = ${values.add(eventKind)}`);
-    return bind(`SELECT ${columns} FROM ${this.table(this.event)} e${join} WHERE ${conditions.join(' AND ')}`, values);
+    const conditions = [`e.event_id = ${values.add('event id')}`];
+    if (byCustomer) conditions.push(`e.customer_number = ${values.add('customer')}`);
+    if (byKind) conditions.push(`e.event_kind = ${values.add('kind')}`);
+    return sqlStatement(`SELECT ${columns} FROM ${this.table(this.event)} e${join} WHERE ${conditions.join(' AND ')}`);
   }
 
   /** A kind's own members of a `find` row, by property name (null when the event has no kind row). */
@@ -234,7 +256,7 @@ export class EventSql {
       offset = `(${offsetValue} - (SELECT s.before FROM skip s))`;
     }
     const limit = `LIMIT ${values.add(page.pageSize, 'int8')}${offset ? ` OFFSET ${offset}` : ''}`;
-    const columns = this.eventColumns.filter(({ property }) => page.withXml || property !== 'eventDataXml').map(({ alias }) => alias);
+    const columns = this.readColumns.filter(({ property }) => page.withXml || property !== 'eventDataXml').map(({ alias }) => alias);
     const table = this.table(this.event);
     if (!deep) {
       return `SELECT ${columns.join(', ')} FROM ${table} e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy('e')} ${limit}`;
@@ -289,6 +311,7 @@ export class EventSql {
       const property = prefix ? `${prefix}.${column.propertyName}` : column.propertyName;
       return {
         property,
+        name: column.propertyName,
         alias: `${prefix || 'e'}.${quote(column.databaseName)} AS ${quote(property)}`,
         hydrate: (value: unknown) => this.dataSource.driver.prepareHydratedValue(value, column),
       };
@@ -300,11 +323,12 @@ export class EventSql {
   }
 }
 
+/** The columns the row holds (a read selects fewer than the entity has), hydrated onto `target`. */
 function mapRow<T extends object>(target: T, columns: ColumnMapping[], row: Record<string, unknown>): T {
   const values = target as Record<string, unknown>;
-  for (const { property, hydrate } of columns) {
-    const name = property.includes('.') ? property.slice(property.indexOf('.') + 1) : property;
-    values[name] = hydrate(row[property]);
+  for (const { property, name, hydrate } of columns) {
+    const value = row[property];
+    if (value !== undefined) values[name] = hydrate(value);
   }
   return target;
 }
