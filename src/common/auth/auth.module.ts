@@ -8,6 +8,7 @@ import { JwtStrategy } from './jwt.strategy';
 @Module({
   imports: [PassportModule.register({ session: false })],
   controllers: [DevTokenController],
+  exports: [JwtStrategy],
   providers: [
     JwtStrategy,
     {

@@ -48,6 +48,15 @@ function asKeyObjects(provider: KeyProvider<string>): KeyProvider<KeyObject> {
     });
 }
 
+/** A token the service does not accept; `reason` is the validator's error, absent when no token was sent. */
+export class TokenRefused extends Error {
+  override readonly name = 'TokenRefused';
+
+  constructor(readonly reason?: unknown) {
+    super('The access token was refused');
+  }
+}
+
 /** For a token the key provider has no key for (jwks-rsa: an unknown kid, or a token it cannot decode). */
 const noKey: JWTVerifyGetKey = () => {
   throw new errors.JWKSNoMatchingKey();
@@ -113,25 +122,39 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   /**
-   * passport-jwt 4.0.1's `authenticate`, with jose's `jwtVerify` in place of
-   * `JwtStrategy.JwtVerifier` (jsonwebtoken's synchronous verify). The library
-   * reads that verifier from its module global on each call, so neither a
-   * subclass nor an instance can swap it; overriding here keeps other
-   * passport-jwt users untouched. A refusal is jose's error, passed to the
-   * guard as the challenge (see describeTokenError).
+   * The caller a request's bearer token proves. A refusal is a TokenRefused
+   * holding the validator's own error (none when there is no token at all),
+   * which the guard turns into its RFC 6750 answer (see describeTokenError).
+   */
+  async callerOf(request: { headers: Record<string, string | string[] | undefined> }): Promise<Caller> {
+    const token = this.extractToken(request as never);
+    if (!token) throw new TokenRefused();
+    const key = await new Promise<KeyObject | null | undefined>((resolve, reject) =>
+      this.keyFor(request, token, (keyError, found) => (keyError ? reject(new TokenRefused(keyError)) : resolve(found))),
+    );
+    let claims: Record<string, unknown>;
+    try {
+      ({ payload: claims } = await jwtVerify(token, verificationKey(key), this.verifyOptions));
+    } catch (error) {
+      throw new TokenRefused(error);
+    }
+    return this.validate(claims);
+  }
+
+  /**
+   * passport's entry point, for `AuthGuard('jwt')`: passport-jwt 4.0.1's
+   * `authenticate` with jose's `jwtVerify` in place of its jsonwebtoken
+   * verifier (which the library reads from its module global, so neither a
+   * subclass nor an instance could swap it). The service's own guard calls
+   * `callerOf` directly (see AccessTokenGuard for why).
    */
   override authenticate(request: Parameters<Strategy['authenticate']>[0]): void {
     // fail() as passport-jwt calls it: the Error is the challenge, with no status (the typings want one).
     const fail = (challenge: unknown) => (this.fail as (challenge: unknown) => void).call(this, challenge);
-    const token = this.extractToken(request);
-    if (!token) return fail(new Error('No auth token'));
-
-    this.keyFor(request, token, (keyError, key) => {
-      if (keyError) return fail(keyError);
-      jwtVerify(token, verificationKey(key), this.verifyOptions)
-        .then(({ payload }) => this.success(this.validate(payload)), fail)
-        .catch((error: unknown) => this.error(error as Error));
-    });
+    this.callerOf(request).then(
+      (caller) => this.success(caller),
+      (refusal: unknown) => (refusal instanceof TokenRefused ? fail(refusal.reason ?? new Error('No auth token')) : this.error(refusal as Error)),
+    ).catch((error: unknown) => this.error(error as Error));
   }
 
   validate(claims: Record<string, unknown>): Caller {
