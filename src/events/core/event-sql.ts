@@ -17,6 +17,9 @@ export type SortBy = keyof typeof SORT_KEYS;
 /** Columns only the replay check of a registration reads (`registered`); answers never show them. */
 const REGISTRATION_ONLY = new Set<string>(['idempotencyKey', 'requestFingerprint']);
 
+/** What a list item shows (and its sort keys): a page reads nothing else, the XML only when asked. */
+const LIST_ITEM = new Set<string>(['eventId', 'eventKind', 'creationDatetime', 'description']);
+
 /** Below this offset a page is read straight from the index; from it on, by a deferred join. */
 export const DEFERRED_JOIN_FROM_OFFSET = 100;
 
@@ -256,7 +259,7 @@ export class EventSql {
       offset = `(${offsetValue} - (SELECT s.before FROM skip s))`;
     }
     const limit = `LIMIT ${values.add(page.pageSize, 'int8')}${offset ? ` OFFSET ${offset}` : ''}`;
-    const columns = this.readColumns.filter(({ property }) => page.withXml || property !== 'eventDataXml').map(({ alias }) => alias);
+    const columns = this.readColumns.filter(({ property }) => LIST_ITEM.has(property) || (page.withXml && property === 'eventDataXml')).map(({ alias }) => alias);
     const table = this.table(this.event);
     if (!deep) {
       return `SELECT ${columns.join(', ')} FROM ${table} e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy('e')} ${limit}`;
