@@ -121,14 +121,14 @@ export class EventSql {
     return { statement: statements[shape], values };
   }
 
+  /** The text of a `find`: its parameters in `find`'s order (the event id, then the customer, then the kind). */
   private findStatement(byCustomer: boolean, byKind: boolean, kindEntity?: Type<KindDetailsEntity>): SqlStatement {
-    const values = new SqlValues();
     const kind = kindEntity ? this.kindMapping(kindEntity) : undefined;
     const columns = [...this.readColumns, ...(kind?.columns ?? [])].map(({ alias }) => alias).join(', ');
     const join = kind ? ` LEFT JOIN ${kind.table} k ON k.customer_number = e.customer_number AND k.event_id = e.event_id` : '';
-    const conditions = [`e.event_id = ${values.add('event id')}`];
-    if (byCustomer) conditions.push(`e.customer_number = ${values.add('customer')}`);
-    if (byKind) conditions.push(`e.event_kind = ${values.add('kind')}`);
+    const conditions = ['e.event_id = $1'];
+    if (byCustomer) conditions.push(`e.customer_number = $${conditions.length + 1}`);
+    if (byKind) conditions.push(`e.event_kind = $${conditions.length + 1}`);
     return sqlStatement(`SELECT ${columns} FROM ${this.table(this.event)} e${join} WHERE ${conditions.join(' AND ')}`);
   }
 
