@@ -460,9 +460,9 @@ async function startService(env: Record<string, string>, token: string, processe
   });
   processes.push(child);
   const origin = `http://127.0.0.1:${port}`;
-  const { firstMs, healthMs } = await firstAnswer(origin, token, started, child);
+  const firstMs = await firstAnswer(origin, token, started, child);
   const database = env.DATABASE_URL ? new URL(env.DATABASE_URL).pathname.slice(1) : undefined;
-  return { origin, pid: child.pid, database, databaseUrl: env.DATABASE_URL, startMs: firstMs, healthMs, child };
+  return { origin, pid: child.pid, database, databaseUrl: env.DATABASE_URL, startMs: firstMs, child };
 }
 
 async function startBaselineProcess(url: string, token: string, processes: ChildProcess[]) {
@@ -475,7 +475,7 @@ async function startBaselineProcess(url: string, token: string, processes: Child
   });
   processes.push(child);
   const origin = `http://127.0.0.1:${port}`;
-  const { firstMs } = await firstAnswer(origin, token, started, child);
+  const firstMs = await firstAnswer(origin, token, started, child);
   return { origin, pid: child.pid, database: new URL(url).pathname.slice(1), databaseUrl: url, startMs: firstMs, child };
 }
 
@@ -502,18 +502,14 @@ async function measureStarts(url: string, token: string, processes: ChildProcess
 }
 
 /** Polls until the server answers an API request (any status but a connection error or 503). */
-async function firstAnswer(origin: string, token: string, started: number, child: ChildProcess): Promise<{ firstMs: number; healthMs?: number }> {
-  let healthMs: number | undefined;
+async function firstAnswer(origin: string, token: string, started: number, child: ChildProcess): Promise<number> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${origin}: the server exited with ${child.exitCode}`);
     if (performance.now() - started > 120_000) throw new Error(`${origin}: no answer within two minutes`);
     try {
       const response = await fetch(`${origin}${API}/events/1`, { headers: { authorization: `Bearer ${token}` } });
       await response.arrayBuffer();
-      if (response.status !== 503) {
-        const firstMs = Math.round(performance.now() - started);
-        return { firstMs, healthMs: healthMs ?? firstMs };
-      }
+      if (response.status !== 503) return Math.round(performance.now() - started);
     } catch {
       // not listening yet
     }
