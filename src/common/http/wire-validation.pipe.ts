@@ -1,10 +1,10 @@
 import { type ArgumentMetadata, Injectable, PipeTransform, type Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { ValidationError, validateSync } from 'class-validator';
 import { ProblemFieldError, ValidationErrorLiteral } from '../errors/problem';
 import { ValidationProblem } from '../errors/problem.exception';
 import { WIRE_ALIASES } from './wire-member.decorator';
+import { TRANSFORM_OPTIONS, WireSchema } from './wire-schema';
 
 const LITERALS: Record<string, ValidationErrorLiteral> = {
   isDefined: 'required',
@@ -17,15 +17,6 @@ const LITERALS: Record<string, ValidationErrorLiteral> = {
   isEnum: 'unknown-enum',
 };
 
-/** wire name -> property name, for a class whose members carry @Member/@Expose. */
-export function wireNamesOf(type: Type<unknown>): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const exposed of defaultMetadataStorage.getExposedMetadatas(type)) {
-    if (exposed.propertyName) names.set(exposed.options.name ?? exposed.propertyName, exposed.propertyName);
-  }
-  return names;
-}
-
 /**
  * Validates bodies and query strings by their wire (kebab-case) names: unknown
  * members are rejected rather than dropped, aliases are folded into their
@@ -33,7 +24,7 @@ export function wireNamesOf(type: Type<unknown>): Map<string, string> {
  */
 @Injectable()
 export class WireValidationPipe implements PipeTransform {
-  private readonly cache = new Map<Type<unknown>, WireNames>();
+  private readonly schemas = new Map<Type<unknown>, WireSchema>();
   /** Types whose empty query string has passed validation once: it always will, so it is not validated again. */
   private readonly emptyQueryValid = new Set<Type<unknown>>();
 
@@ -43,34 +34,25 @@ export class WireValidationPipe implements PipeTransform {
   transform(value: unknown, { type, metatype: declared }: ArgumentMetadata): unknown {
     const metatype = this.expectedType ?? declared;
     if ((type !== 'body' && type !== 'query') || !metatype) return value;
-    const names = this.namesOf(metatype);
-    if (names.byWire.size === 0) return value;
+    const schema = this.schemaOf(metatype);
+    if (schema.byWire.size === 0) return value;
     // Most reads carry no query parameters at all: the outcome is known, only defaults apply.
     const empty = type === 'query' && (value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0));
     if (empty && this.emptyQueryValid.has(metatype)) return new metatype();
-    const validated = validateWire(metatype, names, value, type);
+    const validated = validateWire(metatype, schema, value, type);
     if (empty) this.emptyQueryValid.add(metatype);
     return validated;
   }
 
-  private namesOf(metatype: Type<unknown>): WireNames {
-    let names = this.cache.get(metatype);
-    if (!names) {
-      const byWire = wireNamesOf(metatype);
-      names = { byWire, byProperty: new Map([...byWire].map(([wire, property]) => [property, wire])) };
-      this.cache.set(metatype, names);
-    }
-    return names;
+  private schemaOf(metatype: Type<unknown>): WireSchema {
+    let schema = this.schemas.get(metatype);
+    if (!schema) this.schemas.set(metatype, (schema = new WireSchema(metatype as Type<object>)));
+    return schema;
   }
 }
 
-/** A DTO's members both ways: wire name -> property, property -> wire name. */
-interface WireNames {
-  byWire: Map<string, string>;
-  byProperty: Map<string, string>;
-}
-
-function validateWire<T>(metatype: Type<T>, { byWire: names, byProperty: wireOf }: WireNames, value: unknown, type: 'body' | 'query'): T {
+function validateWire<T>(metatype: Type<T>, schema: WireSchema, value: unknown, type: 'body' | 'query'): T {
+  const { byWire: names, byProperty: wireOf } = schema;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     if (type === 'query' && value === undefined) value = {};
     else throw new ValidationProblem([{ tag: 'body', error: 'invalid-format', message: 'The body must be a JSON object' }]);
@@ -93,7 +75,12 @@ function validateWire<T>(metatype: Type<T>, { byWire: names, byProperty: wireOf 
       input[canonical] = raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? [] : {}) : raw;
     }
   }
-  const instance = plainToInstance(metatype, input, { excludeExtraneousValues: true, exposeDefaultValues: true });
+  if (errors.length === 0) {
+    const accepted = schema.accept(input);
+    if (accepted) return accepted as T;
+  }
+  // Something is wrong (or the schema could not be compiled): the libraries themselves say what.
+  const instance = plainToInstance(metatype, input, TRANSFORM_OPTIONS);
   const reported = new Set(errors.map((error) => error.tag));
   for (const failure of validateSync(instance as object, { forbidUnknownValues: false, stopAtFirstError: true })) {
     const tag = wireOf.get(failure.property) ?? failure.property;

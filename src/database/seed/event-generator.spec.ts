@@ -1,6 +1,7 @@
 import { getMetadataArgsStorage } from 'typeorm';
 import { Caller } from '../../common/auth/caller';
-import { WireValidationPipe, wireNamesOf } from '../../common/http/wire-validation.pipe';
+import { WireValidationPipe } from '../../common/http/wire-validation.pipe';
+import { wireNamesOf } from '../../common/http/wire-schema';
 import { CreateEventBase } from '../../events/core/dto/create-event.dto';
 import { EventKindService } from '../../events/core/event-kind.service';
 import { EventXmlFlattener, EventXmlRenderer } from '../../events/core/event-xml';

@@ -1,6 +1,6 @@
 import { Column, DataSource, Entity } from 'typeorm';
 import { Member } from '../../common/http/wire-member.decorator';
-import { wireNamesOf } from '../../common/http/wire-validation.pipe';
+import { wireNamesOf } from '../../common/http/wire-schema';
 import type { Caller } from '../../common/auth/caller';
 import { defineEventKind } from './event-kind';
 import { EventKindCatalog } from './event-kind.catalog';

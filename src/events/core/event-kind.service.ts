@@ -2,7 +2,7 @@ import { Injectable, Type } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Caller } from '../../common/auth/caller';
-import { wireNamesOf } from '../../common/http/wire-validation.pipe';
+import { wireNamesOf } from '../../common/http/wire-schema';
 import { CreateEventBase } from './dto/create-event.dto';
 import { EventKind, renderedMembersOf } from './event-kind';
 import { DETAIL_MEMBERS, EventPresenter, WireObject } from './event.presenter';

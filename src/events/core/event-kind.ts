@@ -2,7 +2,7 @@ import { Type } from '@nestjs/common';
 import { IntersectionType } from '@nestjs/swagger';
 import { CreateEventBase } from './dto/create-event.dto';
 import { EventDetailDto } from './dto/event-detail.dto';
-import { wireNamesOf } from '../../common/http/wire-validation.pipe';
+import { wireNamesOf } from '../../common/http/wire-schema';
 import { KindDetailsEntity } from './kind-details.entity';
 
 /** What a kind folder declares; everything else about a kind is shared. */
