@@ -8,6 +8,7 @@ import { WireValidationPipe } from './common/http/wire-validation.pipe';
 import { configNamespaces } from './config';
 import { AccessTokenGuard } from './common/auth/access-token.guard';
 import { ClientThrottlerGuard } from './common/http/client-throttler.guard';
+import { RouteMetadata } from './common/http/route-metadata';
 import { JsonBodyGuard } from './common/http/json-body.guard';
 import { RateLimitModule } from './common/http/rate-limit.module';
 import { ShutdownDrain } from './common/http/shutdown-drain';
@@ -39,6 +40,7 @@ import { MetricsModule } from './metrics/metrics.module';
     { provide: APP_PIPE, useValue: new WireValidationPipe() },
     { provide: APP_FILTER, useClass: ProblemFilter },
     ShutdownDrain,
+    RouteMetadata,
   ],
 })
 export class AppModule {}

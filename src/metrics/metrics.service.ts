@@ -9,18 +9,31 @@ interface PgPool {
   waitingCount: number;
 }
 
+/** Request durations of one label set not yet given to the histogram. */
+interface PendingDurations {
+  labels: { method: string; route: string; status: string };
+  seconds: number[];
+}
+
+/** The most durations held for one label set before they are handed over. */
+export const REQUEST_BATCH = 512;
+
 /** Prometheus metrics: HTTP traffic by route and status, the database pool, registrations by kind. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
 
-  private readonly requests = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP requests by route pattern, method and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  /**
+   * Durations wait here, by label set, and reach the histogram in batches:
+   * before every scrape (the histogram's collect), and whenever a label set
+   * holds REQUEST_BATCH of them. prom-client's observe (label check, label
+   * hash, bucket lookup by key) cost about 12 µs of a detail request, taken
+   * one at a time among the request's own work; in a batch it runs in a warm
+   * loop at about 1 µs. A scrape sees every request answered before it.
+   */
+  private readonly pending = new Map<string, PendingDurations>();
+
+  private readonly requests: Histogram<'method' | 'route' | 'status'>;
 
   private readonly registrations = new Counter({
     name: 'customer_events_registered_total',
@@ -30,6 +43,15 @@ export class MetricsService {
   });
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    const flushPending = () => this.flushPending();
+    this.requests = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by route pattern, method and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+      collect: flushPending,
+    });
     collectDefaultMetrics({ register: this.registry });
     const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({
@@ -48,7 +70,19 @@ export class MetricsService {
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    this.requests.observe({ method, route, status: String(status) }, seconds);
+    const key = `${method} ${status} ${route}`;
+    let batch = this.pending.get(key);
+    if (!batch) this.pending.set(key, (batch = { labels: { method, route, status: String(status) }, seconds: [] }));
+    if (batch.seconds.push(seconds) >= REQUEST_BATCH) this.observeAll(batch);
+  }
+
+  private flushPending(): void {
+    for (const batch of this.pending.values()) this.observeAll(batch);
+  }
+
+  private observeAll({ labels, seconds }: PendingDurations): void {
+    for (const value of seconds) this.requests.observe(labels, value);
+    seconds.length = 0;
   }
 
   countRegistration(eventKind: string, created: boolean): void {

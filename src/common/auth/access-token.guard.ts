@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { errors } from 'jose';
 import { ForbiddenProblem, UnauthorizedProblem } from '../errors/problem.exception';
+import { RouteMetadata } from '../http/route-metadata';
 import { Caller } from './caller';
 import { JwtStrategy, TokenRefused } from './jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
@@ -26,7 +26,7 @@ type AuthenticatedRequest = { method: string; headers: Record<string, string | s
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly reflector: RouteMetadata,
     private readonly tokens: JwtStrategy,
   ) {}
 

@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Caller } from '../auth/caller';
+import { RouteMetadata } from './route-metadata';
 
 /**
  * Rate limits per client: the token's client id, else its subject, else (for
@@ -9,6 +10,10 @@ import type { Caller } from '../auth/caller';
  */
 @Injectable()
 export class ClientThrottlerGuard extends ThrottlerGuard {
+  constructor(@InjectThrottlerOptions() options: ThrottlerModuleOptions, @InjectThrottlerStorage() storage: ThrottlerStorage, routes: RouteMetadata) {
+    super(options, storage, routes);
+  }
+
   protected override async getTracker(request: { user?: Caller; ip?: string }): Promise<string> {
     const caller = request.user;
     if (caller?.clientId) return `client:${caller.clientId}`;
