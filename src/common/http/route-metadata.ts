@@ -14,18 +14,18 @@ type Targets = Parameters<Reflector['getAllAndOverride']>[1];
  */
 @Injectable()
 export class RouteMetadata extends Reflector {
-  /** metadata key -> controller class -> handler -> answer */
-  private readonly answers = new Map<unknown, WeakMap<object, WeakMap<object, { value: unknown }>>>();
+  /** controller class -> handler -> metadata key -> answer */
+  private readonly answers = new WeakMap<object, WeakMap<object, Map<unknown, unknown>>>();
 
   override getAllAndOverride<TResult = unknown, TKey = unknown>(metadataKey: TKey, targets: Targets): TResult {
-    const [handler, controller] = targets;
+    const handler = targets[0];
+    const controller = targets[1];
     if (targets.length !== 2 || !handler || !controller) return super.getAllAndOverride<TResult, TKey>(metadataKey, targets);
-    let byController = this.answers.get(metadataKey);
-    if (!byController) this.answers.set(metadataKey, (byController = new WeakMap()));
-    let byHandler = byController.get(controller);
-    if (!byHandler) byController.set(controller, (byHandler = new WeakMap()));
-    let answer = byHandler.get(handler);
-    if (!answer) byHandler.set(handler, (answer = { value: super.getAllAndOverride<TResult, TKey>(metadataKey, targets) }));
-    return answer.value as TResult;
+    let byHandler = this.answers.get(controller);
+    if (!byHandler) this.answers.set(controller, (byHandler = new WeakMap()));
+    let byKey = byHandler.get(handler);
+    if (!byKey) byHandler.set(handler, (byKey = new Map()));
+    if (!byKey.has(metadataKey)) byKey.set(metadataKey, super.getAllAndOverride<TResult, TKey>(metadataKey, targets));
+    return byKey.get(metadataKey) as TResult;
   }
 }
