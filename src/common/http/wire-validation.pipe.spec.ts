@@ -48,7 +48,7 @@ describe('WireValidationPipe', () => {
     ['an example query', ExampleQuery],
     ['the list query', ListEventsQuery],
     ['the shape query', ShapeQuery],
-  ])('answers an empty query string of %s the same once it is known to be valid (defaults only)', (_, metatype) => {
+  ])('answers an empty query string of %s with a fresh instance of its defaults every time', (_, metatype) => {
     const fresh = new WireValidationPipe();
     const validated = fresh.transform({}, { type: 'query', metatype });
     const known = fresh.transform(undefined, { type: 'query', metatype });

@@ -25,8 +25,6 @@ const LITERALS: Record<string, ValidationErrorLiteral> = {
 @Injectable()
 export class WireValidationPipe implements PipeTransform {
   private readonly schemas = new Map<Type<unknown>, WireSchema>();
-  /** Types whose empty query string has passed validation once: it always will, so it is not validated again. */
-  private readonly emptyQueryValid = new Set<Type<unknown>>();
 
   /** `expectedType` for parameters whose declared type a generic hides from reflection. */
   constructor(private readonly expectedType?: Type<unknown>) {}
@@ -36,12 +34,7 @@ export class WireValidationPipe implements PipeTransform {
     if ((type !== 'body' && type !== 'query') || !metatype) return value;
     const schema = this.schemaOf(metatype);
     if (schema.byWire.size === 0) return value;
-    // Most reads carry no query parameters at all: the outcome is known, only defaults apply.
-    const empty = type === 'query' && (value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0));
-    if (empty && this.emptyQueryValid.has(metatype)) return new metatype();
-    const validated = validateWire(metatype, schema, value, type);
-    if (empty) this.emptyQueryValid.add(metatype);
-    return validated;
+    return validateWire(metatype, schema, value, type);
   }
 
   private schemaOf(metatype: Type<unknown>): WireSchema {
