@@ -35,7 +35,14 @@ export class MetricsService {
    */
   private readonly pending = new Map<string, PendingDurations[]>();
 
-  private readonly requests: Histogram<'method' | 'route' | 'status'>;
+  private readonly requests = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by route pattern, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+    collect: () => this.flushPending(),
+  });
 
   private readonly registrations = new Counter({
     name: 'customer_events_registered_total',
@@ -45,15 +52,6 @@ export class MetricsService {
   });
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    const flushPending = () => this.flushPending();
-    this.requests = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP requests by route pattern, method and status',
-      labelNames: ['method', 'route', 'status'] as const,
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [this.registry],
-      collect: flushPending,
-    });
     collectDefaultMetrics({ register: this.registry });
     const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({
