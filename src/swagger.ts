@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AuthConfig } from './config';
 import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
 import { READ_SCOPE, WRITE_SCOPE } from './common/auth/scopes';
+import { problemResponse } from './common/errors/problem.dto';
 
 export const SWAGGER_PATH = 'swagger-ui';
 
@@ -47,6 +48,7 @@ export function setupSwagger(app: INestApplication, auth: AuthConfig): void {
       operationIdFactory: (controller, method, version) => `${controller}_${method}${version ? `_v${version}` : ''}`,
     });
     tidy(document, auth);
+    documentTransportAnswers(document);
     return document;
   };
   SwaggerModule.setup(SWAGGER_PATH, app, buildDocument, {
@@ -55,6 +57,25 @@ export function setupSwagger(app: INestApplication, auth: AuthConfig): void {
     swaggerOptions: { persistAuthorization: true, displayOperationId: true },
     customSiteTitle: 'Customer Event API v2',
   });
+}
+
+/**
+ * Answers Node and the router give before any handler runs, so no decorator
+ * can state them (app.factory.ts: answerClientError, answerRouterError): any
+ * request can take too long (408) or bring headers over the limit (431); a
+ * path parameter can be over 100 characters (414) or malformed
+ * percent-encoding (400).
+ */
+function documentTransportAnswers(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as { responses?: Record<string, unknown>; parameters?: { in: string }[] }[]) {
+      if (typeof operation !== 'object' || !operation?.responses) continue;
+      const statuses = [408, 431];
+      if ((operation.parameters ?? []).some((parameter) => parameter.in === 'path')) statuses.push(400, 414);
+      for (const status of statuses) operation.responses[status] ??= problemResponse(status);
+      operation.responses = Object.fromEntries(Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
 }
 
 /**

@@ -59,10 +59,19 @@ describe(`The service around the events (${databaseMode} database)`, () => {
       expect.arrayContaining(['customer-number', 'workitem-id', 'medium', 'return-address']),
     );
     for (const { path, method, operation } of operations.filter(({ path }) => path.startsWith('/customer-event/'))) {
-      expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(['200', '401', '403', '429', '500'])]);
+      expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(['200', '401', '403', '408', '429', '431', '500'])]);
+      if (path.includes('{')) expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(['400', '414'])]);
       expect(operation.responses['401'].content['application/problem+json']).toBeDefined();
       if (method === 'post') expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '409', '413', '415', '503']));
     }
+    // Answers from Node and the router (before any handler) are documented on every operation that can get them.
+    for (const { path, method, operation } of operations) {
+      expect([path, method, operation.responses['431']?.content['application/problem+json']]).toEqual([path, method, expect.anything()]);
+      expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(['408', '431'])]);
+    }
+    expect(document.components.schemas.ProblemDto.properties.problem.enum).toEqual(
+      expect.arrayContaining(['request-timeout', 'uri-too-long', 'request-header-fields-too-large']),
+    );
     const explorer = await fetch(`${api.origin}/swagger-ui`);
     expect(explorer.status).toBe(200);
   });

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE, problemFor } from './problem';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_LITERALS, problemFor } from './problem';
 
 export class ProblemFieldErrorDto {
   @ApiProperty({ description: 'Wire name of the member or parameter', example: 'page-size' })
@@ -33,21 +33,7 @@ export class ProblemDto {
   @ApiProperty({ example: '/customer-event/events' })
   instance: string;
 
-  @ApiProperty({
-    enum: [
-      'bad-request',
-      'unauthorized',
-      'forbidden',
-      'not-found',
-      'conflict',
-      'payload-too-large',
-      'unsupported-media-type',
-      'too-many-requests',
-      'internal-error',
-      'service-unavailable',
-    ],
-    example: 'bad-request',
-  })
+  @ApiProperty({ enum: [...PROBLEM_LITERALS], example: 'bad-request' })
   problem: string;
 
   @ApiPropertyOptional({ type: [ProblemFieldErrorDto], description: 'On 400: each offending member or parameter' })
@@ -62,21 +48,23 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'The key was already used for a different registration',
   413: 'Body larger than the limit',
   415: 'Body is not application/json',
+  408: 'The request did not arrive in time',
+  414: 'A path segment is longer than this service accepts',
   429: 'Rate limit exceeded (see Retry-After)',
+  431: 'The request headers are larger than this service accepts',
   500: 'Unexpected failure; nothing was changed',
   503: 'Database unavailable (see Retry-After); nothing was changed',
 };
 
+/** The OpenAPI response of a problem answer. */
+export function problemResponse(status: number): { description: string; content: Record<string, { schema: { $ref: string } }> } {
+  return {
+    description: DESCRIPTIONS[status] ?? problemFor(status).title,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  };
+}
+
 /** Documents the problem answers an operation can give. */
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: DESCRIPTIONS[status] ?? problemFor(status).title,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
-      }),
-    ),
-  );
+  return applyDecorators(ApiExtraModels(ProblemDto), ...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })));
 }

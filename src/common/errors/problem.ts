@@ -47,6 +47,9 @@ const PROBLEMS: Record<number, [problem: string, title: string]> = {
   504: ['gateway-timeout', 'Gateway Timeout'],
 };
 
+/** Every `problem` literal the service answers with. */
+export const PROBLEM_LITERALS: readonly string[] = Object.values(PROBLEMS).map(([problem]) => problem);
+
 export function problemFor(status: number): { problem: string; title: string; type: string } {
   const [problem, title] = PROBLEMS[status] ?? (status >= 500 ? PROBLEMS[500] : PROBLEMS[400]);
   return { problem, title, type: `urn:customer-event:problem:${problem}` };
