@@ -41,7 +41,7 @@ const absentStaysExternal: Plugin = {
 /**
  * Nest's ES modules load some of their peers with
  * `createRequire(import.meta.url)('typeorm')`, which esbuild leaves to run
- * time (evanw/esbuild#1828, as @nestjs/common's load-package.util.ts notes).
+ * time (evanw/esbuild#1828, as @nestjs/common's load-package.util.js notes).
  * At run time that would load a second copy of typeorm, class-validator,
  * class-transformer or @nestjs/swagger from node_modules, whose metadata
  * storage is not the bundle's (mapped types would lose the DTOs' wire names).
@@ -55,8 +55,7 @@ const nestRequiresInBundle: Plugin = {
   setup(bundler) {
     bundler.onLoad({ filter: /[\\/]node_modules[\\/]@nestjs[\\/].*\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
-      if (!MODULE_REQUIRE.test(text)) return undefined;
-      MODULE_REQUIRE.lastIndex = 0;
+      if (!text.includes('createRequire(import.meta.url);')) return undefined;
       return { contents: text.replace(MODULE_REQUIRE, (_line, name: string) => (name === 'require' ? '' : `const ${name} = require;`)), loader: 'js' };
     });
   },
