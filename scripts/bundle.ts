@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
  * run. Why: Node 20 spends most of the service's start in its module loaders
  * (resolving, stat-ing, reading and wrapping some 2,700 files, the CommonJS
  * lexer for every CommonJS module an ES module imports); one file takes that
- * away (start to first answer about 1.5x faster; docs/performance.md).
+ * away (start to first answer 1.95 s -> 1.0-1.4 s here; docs/performance.md).
  *
  * Only what cannot be bundled stays a package in node_modules, loaded at run
  * time: packages that find files beside themselves (PGlite's WebAssembly,

@@ -11,7 +11,7 @@ import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
 import { installResponseHeaders, SECURITY_HEADERS } from './common/http/security-headers';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { RequestLog } from './common/logging/request-log';
-import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem';
+import { PROBLEM_CONTENT_TYPE, problemFor, TRANSPORT_PROBLEM_DETAILS } from './common/errors/problem';
 import { ValidationProblem } from './common/errors/problem.exception';
 import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
 import { MetricsService } from './metrics/metrics.service';
@@ -88,11 +88,7 @@ function answerClientError(error: { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const detail =
-    status === 431
-      ? 'The request headers are larger than this service accepts'
-      : status === 408
-        ? 'The request did not arrive in time'
-        : 'The request is not valid HTTP';
+    status === 431 ? TRANSPORT_PROBLEM_DETAILS[431] : status === 408 ? TRANSPORT_PROBLEM_DETAILS[408] : 'The request is not valid HTTP';
   const { type, title, problem } = problemFor(status);
   const body = JSON.stringify({ type, title, status, detail, instance: '/', problem });
   if (socket.writable) {
@@ -112,7 +108,7 @@ function answerRouterError(error: { statusCode?: number }, request: FastifyReque
   const status = error.statusCode === 414 ? 414 : error.statusCode === 400 ? 400 : 500;
   const detail =
     status === 414
-      ? 'A path segment is longer than this service accepts'
+      ? TRANSPORT_PROBLEM_DETAILS[414]
       : status === 400
         ? 'The request path is not valid (malformed percent-encoding)'
         : 'An unexpected error occurred; nothing was changed';

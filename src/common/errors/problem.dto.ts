@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_LITERALS, problemFor } from './problem';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_LITERALS, problemFor, TRANSPORT_PROBLEM_DETAILS } from './problem';
 
 export class ProblemFieldErrorDto {
   @ApiProperty({ description: 'Wire name of the member or parameter', example: 'page-size' })
@@ -48,10 +48,8 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'The key was already used for a different registration',
   413: 'Body larger than the limit',
   415: 'Body is not application/json',
-  408: 'The request did not arrive in time',
-  414: 'A path segment is longer than this service accepts',
   429: 'Rate limit exceeded (see Retry-After)',
-  431: 'The request headers are larger than this service accepts',
+  ...TRANSPORT_PROBLEM_DETAILS,
   500: 'Unexpected failure; nothing was changed',
   503: 'Database unavailable (see Retry-After); nothing was changed',
 };

@@ -47,6 +47,16 @@ const PROBLEMS: Record<number, [problem: string, title: string]> = {
   504: ['gateway-timeout', 'Gateway Timeout'],
 };
 
+/**
+ * The details of the answers Node and the router give before any handler
+ * runs (app.factory.ts); the OpenAPI document describes those answers with them.
+ */
+export const TRANSPORT_PROBLEM_DETAILS = {
+  408: 'The request did not arrive in time',
+  414: 'A path segment is longer than this service accepts',
+  431: 'The request headers are larger than this service accepts',
+} as const;
+
 /** Every `problem` literal the service answers with. */
 export const PROBLEM_LITERALS: readonly string[] = Object.values(PROBLEMS).map(([problem]) => problem);
 
