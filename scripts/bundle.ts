@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..');
 const ENTRY = join(ROOT, 'dist', 'main.js');
 
-const RUNTIME_PACKAGES = ['pg', 'pg-native', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'swagger-ui-dist', 'ioredis', 'thread-stream', 'pino-pretty'];
+const RUNTIME_PACKAGES = ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'swagger-ui-dist', 'ioredis', 'thread-stream'];
 
 const SKIP = Symbol('resolving');
 

@@ -137,7 +137,8 @@ export class WireSchema<T extends object = object> {
   }
 }
 
+const COMPILABLE_TYPES = new Set<string>([ValidationTypes.IS_DEFINED, ValidationTypes.CUSTOM_VALIDATION, ValidationTypes.CONDITIONAL_VALIDATION]);
+
 function isCompilable(metadata: ValidationMetadata): boolean {
-  const kinds: string[] = [ValidationTypes.IS_DEFINED, ValidationTypes.CUSTOM_VALIDATION, ValidationTypes.CONDITIONAL_VALIDATION];
-  return kinds.includes(metadata.type) && !metadata.each && !metadata.groups?.length && !metadata.always;
+  return COMPILABLE_TYPES.has(metadata.type) && !metadata.each && !metadata.groups?.length && !metadata.always;
 }
