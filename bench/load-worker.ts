@@ -5,7 +5,7 @@ import { DatasetPlan } from './dataset';
 
 /**
  * A generator thread of the loader: asks the main thread for runs of
- * customers, renders their rows as COPY text and hands the text over, at most
+ * customers, renders their rows as COPY text and hands the bytes over, at most
  * two parts ahead of what the main thread has written (memory stays bounded).
  */
 interface WorkerInput {
@@ -17,8 +17,6 @@ interface WorkerInput {
 const port = parentPort!;
 const { plan, layout, flushEvents } = workerData as WorkerInput;
 const MAX_AHEAD = 2;
-const encoder = new TextEncoder();
-
 let ahead = 0;
 let waiting: (() => void) | undefined;
 let nextChunk: ((chunk: { chunk: number; indexes: number[] | null }) => void) | undefined;
@@ -36,12 +34,10 @@ port.on('message', (message: { type: 'credit' } | { type: 'chunk'; chunk: number
 });
 
 const writer = new CopyRowWriter(plan, layout, flushEvents, async (parts, events) => {
-  // TextEncoder gives each part its own ArrayBuffer (Buffer.from may share its pool), so it can be transferred.
-  const buffers = parts.map((part) => (part === null ? null : encoder.encode(part)));
   const transfer: ArrayBuffer[] = [];
-  for (const buffer of buffers) if (buffer !== null) transfer.push(buffer.buffer as ArrayBuffer);
+  for (const part of parts) if (part !== null) transfer.push(part.buffer as ArrayBuffer);
   ahead++;
-  port.postMessage({ type: 'data', chunk, events, parts: buffers }, transfer);
+  port.postMessage({ type: 'data', chunk, events, parts }, transfer);
   while (ahead >= MAX_AHEAD) await new Promise<void>((resolve) => (waiting = resolve));
 });
 

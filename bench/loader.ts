@@ -11,9 +11,10 @@ import { databaseConfig } from '../src/config';
 import { buildTypeOrmOptions } from '../src/database/typeorm-options';
 import { TUTORIAL_CUSTOMER } from '../src/database/seed/event-generator';
 import { EventDailyCountEntity } from '../src/events/core/event-daily-count.entity';
+import { EventKindCountEntity } from '../src/events/core/event-kind-count.entity';
 import { EventEntity } from '../src/events/core/event.entity';
 import { EVENT_KINDS } from '../src/events/event-kinds';
-import { CopyLayout, CopyRowWriter, CopyTable, DAILY_COUNTS_TABLE, EVENTS_TABLE, FIRST_KIND_TABLE } from './copy-rows';
+import { compareText, CopyLayout, CopyRowWriter, copyTables, CopyTable } from './copy-rows';
 import { DatasetPlan, defaultBigCustomerEvents, SkewedDataset } from './dataset';
 
 export interface LoadOptions {
@@ -45,6 +46,7 @@ export interface LoadResult {
 export const DEFAULT_UNTIL = Date.UTC(2026, 0, 1);
 const FLUSH_EVENTS = 20_000;
 const CHUNK_EVENTS = 20_000;
+const REBUILD_CONNECTIONS = 2;
 
 /**
  * Loads the benchmark's data set as fast as PostgreSQL takes it, and leaves
@@ -55,8 +57,8 @@ const CHUNK_EVENTS = 20_000;
  *    triggers disabled (their definitions kept from the catalog);
  * 3. one COPY ... FREEZE per table, each in its own transaction right after a
  *    TRUNCATE, fed by generator threads (rows born frozen and all-visible);
- *    the daily counts the insert trigger keeps are counted by the generator
- *    per customer, kind and UTC day and copied in too;
+ *    the counts the insert trigger keeps are counted by the generator per
+ *    customer, kind and UTC day, and per customer and kind, and copied in too;
  * 4. keys and indexes rebuilt from their definitions, triggers enabled, the
  *    identity sequence moved past the last id, VACUUM ANALYZE.
  */
@@ -86,7 +88,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
   await dataSource.initialize();
   try {
     const layout = copyLayout(dataSource);
-    const tables = [layout.events, layout.dailyCounts, ...layout.kinds].map((table) => table.table);
+    const tables = copyTables(layout).map((table) => table.table);
     const saved = await phase('schema', async () => {
       await refuseUnlessReplacing(dataSource, options.replace === true);
       while (await hasExecutedMigrations(dataSource)) await dataSource.undoLastMigration({ transaction: 'each' });
@@ -94,19 +96,12 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
       return dropForLoad(dataSource, tables, layout.events.table);
     });
     await phase('copy', () => copyAll(options.url, dataset, plan, layout, options.workers ?? 2, log));
-    // What the insert trigger keeps per customer and kind, summed from the daily counts just copied.
-    await phase('kind counts', () =>
-      dataSource.query(
-        `INSERT INTO customer_event_kind_count (customer_number, event_kind, event_count)
-           SELECT customer_number, event_kind, sum(event_count) FROM customer_event_daily_count GROUP BY 1, 2 ORDER BY 1, 2`,
-      ),
-    );
     await phase('keys and indexes', () => rebuild(options.url, saved, log));
     const maxEventId = dataset.customers.reduce((max, customer) => Math.max(max, customer.firstEventId + customer.events - 1), 0);
     await phase('vacuum analyze', async () => {
       const eventId = dataSource.getMetadata(EventEntity).findColumnWithPropertyName('eventId')!.databaseName;
       await dataSource.query(`SELECT setval(pg_get_serial_sequence($1, $2), $3)`, [layout.events.table, eventId, maxEventId]);
-      for (const table of [...tables, 'customer_event_kind_count']) await dataSource.query(`VACUUM (ANALYZE) ${table}`);
+      for (const table of tables) await dataSource.query(`VACUUM (ANALYZE) ${table}`);
     });
     timings.total = round((performance.now() - started) / 1000);
     return {
@@ -152,6 +147,8 @@ function copyLayout(dataSource: DataSource): CopyLayout {
     columns: ['customerNumber', 'eventId', 'eventKind', 'creationDatetime', 'description', 'eventDataXml', 'workitemId'].map((property) => column(events, property)),
   };
   const dailyTable: CopyTable = { table: table(daily), columns: ['customerNumber', 'eventKind', 'day', 'eventCount'].map((property) => column(daily, property)) };
+  const totals = dataSource.getMetadata(EventKindCountEntity);
+  const totalsTable: CopyTable = { table: table(totals), columns: ['customerNumber', 'eventKind', 'eventCount'].map((property) => column(totals, property)) };
   const kinds = EVENT_KINDS.map((kind) => {
     const metadata = dataSource.getMetadata(kind.entity);
     const properties = metadata.columns.filter((candidate) => !candidate.isPrimary).map((candidate) => candidate.propertyName);
@@ -162,13 +159,14 @@ function copyLayout(dataSource: DataSource): CopyLayout {
       properties,
     };
   });
-  return { events: eventsTable, dailyCounts: dailyTable, kinds };
+  return { events: eventsTable, dailyCounts: dailyTable, kindCounts: totalsTable, kinds };
 }
 
 interface SavedDefinitions {
-  /** ALTER TABLE ... ADD CONSTRAINT statements: primary and unique keys first, foreign keys last. */
+  /** ALTER TABLE ... ADD CONSTRAINT statements of the primary and unique keys. */
   keys: string[];
-  foreignKeys: string[];
+  /** Each foreign key added without checking the rows, then validated (the same constraint, and it can run beside others). */
+  foreignKeys: { add: string; validate: string }[];
   indexes: string[];
   triggers: { table: string; name: string }[];
 }
@@ -198,7 +196,9 @@ async function dropForLoad(dataSource: DataSource, tables: string[], eventsTable
     const keys = constraints.filter((row) => row.contype !== 'f').sort((a, b) => Number(isEvents(b)) - Number(isEvents(a)));
     return {
       keys: keys.map(addConstraint),
-      foreignKeys: constraints.filter((row) => row.contype === 'f').map(addConstraint),
+      foreignKeys: constraints
+        .filter((row) => row.contype === 'f')
+        .map((row) => ({ add: `${addConstraint(row)} NOT VALID`, validate: `ALTER TABLE ${row.tbl} VALIDATE CONSTRAINT ${quoteIdent(row.conname)}` })),
       indexes: indexes.map((index) => index.def),
       triggers: triggers.map((trigger) => ({ table: eventsTable, name: trigger.name })),
     };
@@ -207,7 +207,7 @@ async function dropForLoad(dataSource: DataSource, tables: string[], eventsTable
 
 /** One COPY stream per table, each in its own transaction after a TRUNCATE, so FREEZE applies. */
 async function copyAll(url: string, dataset: SkewedDataset, plan: DatasetPlan, layout: CopyLayout, workers: number, log: (line: string) => void): Promise<void> {
-  const tables = [layout.events, layout.dailyCounts, ...layout.kinds];
+  const tables = copyTables(layout);
   const clients = tables.map(() => new Client({ connectionString: url, application_name: 'bench-loader' }));
   await Promise.all(clients.map((client) => client.connect()));
   try {
@@ -227,7 +227,7 @@ async function copyAll(url: string, dataset: SkewedDataset, plan: DatasetPlan, l
     failed.catch(() => undefined);
     let written = 0;
     const progress = new Progress(plan.events, log);
-    const write = async (parts: (Uint8Array | string | null)[], events: number) => {
+    const write = async (parts: (Uint8Array | null)[], events: number) => {
       if (failure) throw failure;
       const waits: Promise<unknown>[] = [];
       parts.forEach((part, index) => {
@@ -275,11 +275,6 @@ function chunkCustomers(dataset: SkewedDataset): number[][] {
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
-}
-
-/** Byte order; customer numbers and kinds are ASCII, where the database's C.UTF-8 collation agrees. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Parts a thread may have waiting here, beyond those being written, before it waits for its turn. */
@@ -386,22 +381,38 @@ async function runWorkers(
   }
 }
 
-/** Rebuilds keys and indexes with plenty of sort memory, then enables the triggers. */
+/**
+ * Rebuilds keys and indexes with plenty of sort memory, two statements at a time (one index build keeps about
+ * one core busy), then enables the triggers. The steps are ordered by the locks they take: each table's keys
+ * lock only that table; a foreign key added NOT VALID needs a brief lock on both tables; after that, index
+ * builds and foreign key validations only share locks and run side by side.
+ */
 async function rebuild(url: string, saved: SavedDefinitions, log: (line: string) => void): Promise<void> {
-  const client = new Client({ connectionString: url, application_name: 'bench-loader' });
-  await client.connect();
+  const clients = Array.from({ length: REBUILD_CONNECTIONS }, () => new Client({ connectionString: url, application_name: 'bench-loader' }));
   try {
-    const memory = Math.max(64, Math.min(1024, Math.floor(totalmem() / 1024 / 1024 / 16)));
-    await client.query(`SET maintenance_work_mem = '${memory}MB'`);
-    await client.query(`SET max_parallel_maintenance_workers = 2`);
-    for (const statement of [...saved.keys, ...saved.indexes, ...saved.foreignKeys]) {
-      const at = performance.now();
-      await client.query(statement);
-      log(`    ${round((performance.now() - at) / 1000)} s  ${statement.slice(0, 110)}`);
+    const memory = Math.max(64, Math.min(1024, Math.floor(totalmem() / 1024 / 1024 / 16 / REBUILD_CONNECTIONS)));
+    for (const client of clients) {
+      await client.connect();
+      await client.query(`SET maintenance_work_mem = '${memory}MB'`);
     }
-    for (const trigger of saved.triggers) await client.query(`ALTER TABLE ${trigger.table} ENABLE TRIGGER ${quoteIdent(trigger.name)}`);
+    const runAll = async (statements: string[]) => {
+      const queue = [...statements];
+      await Promise.all(
+        clients.map(async (client) => {
+          for (let statement = queue.shift(); statement !== undefined; statement = queue.shift()) {
+            const at = performance.now();
+            await client.query(statement);
+            log(`    ${round((performance.now() - at) / 1000)} s  ${statement.slice(0, 110)}`);
+          }
+        }),
+      );
+    };
+    await runAll(saved.keys);
+    for (const foreignKey of saved.foreignKeys) await clients[0].query(foreignKey.add);
+    await runAll([...saved.indexes, ...saved.foreignKeys.map((foreignKey) => foreignKey.validate)]);
+    for (const trigger of saved.triggers) await clients[0].query(`ALTER TABLE ${trigger.table} ENABLE TRIGGER ${quoteIdent(trigger.name)}`);
   } finally {
-    await client.end();
+    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
   }
 }
 
@@ -439,4 +450,3 @@ function round(seconds: number): number {
   return Math.round(seconds * 10) / 10;
 }
 
-export { DAILY_COUNTS_TABLE, EVENTS_TABLE, FIRST_KIND_TABLE };
