@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceNodeFlags } from '../../scripts/service-command';
@@ -105,6 +105,11 @@ describe(`The built service (npm run build, dist/main.js) answers as the source 
     };
     return { ...answer, location: answer.location && normalize(answer.location), body: normalize(answer.body) };
   };
+
+  it('runs in strict mode, as the ES modules inside it were written', () => {
+    // A directive counts only as the file's first statement: anything before it makes the whole bundle sloppy.
+    expect(readFileSync(join(root, 'dist', 'main.js'), 'utf8').slice(0, 13)).toBe('"use strict";');
+  });
 
   it('serves the same OpenAPI document and the explorer with its assets', async () => {
     const [fromSource, fromBuilt] = await both('GET', '/swagger-ui/json', { token: null });
