@@ -191,7 +191,7 @@ async function dropForLoad(dataSource: DataSource, tables: string[], eventsTable
     for (const row of constraints.filter((candidate) => candidate.contype !== 'f')) await manager.query(`ALTER TABLE ${row.tbl} DROP CONSTRAINT ${quoteIdent(row.conname)}`);
     for (const index of indexes) await manager.query(`DROP INDEX ${index.name}`);
     for (const trigger of triggers) await manager.query(`ALTER TABLE ${eventsTable} DISABLE TRIGGER ${quoteIdent(trigger.name)}`);
-    // The events table first: its key is what the foreign keys check against.
+    // The events table first: its key is the largest build, so it starts while the other connection builds the rest.
     const isEvents = (row: { tbl: string }) => quoteIdent(row.tbl.replace(/^"|"$/g, '')) === eventsTable;
     const keys = constraints.filter((row) => row.contype !== 'f').sort((a, b) => Number(isEvents(b)) - Number(isEvents(a)));
     return {
