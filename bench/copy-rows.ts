@@ -99,18 +99,19 @@ interface DayRuns {
 /** COPY text for a run of customers, cut into parts of about `flushEvents` events. */
 export class CopyRowWriter {
   private readonly dataset: SkewedDataset;
-  private readonly kindTable = new Map<string, number>();
+  /** Each kind's table (its index among the parts) and the body properties of its columns. */
+  private readonly kindTables = new Map<string, { table: number; properties: string[] }>();
   private readonly buffers: CopyTextBuffer[];
   private pendingEvents = 0;
 
   constructor(
     plan: DatasetPlan,
-    private readonly layout: CopyLayout,
+    layout: CopyLayout,
     private readonly flushEvents: number,
     private readonly flush: (parts: (Uint8Array | null)[], events: number) => void | Promise<void>,
   ) {
     this.dataset = new SkewedDataset(EVENT_KINDS, plan);
-    layout.kinds.forEach((kind, index) => this.kindTable.set(kind.eventKind, FIRST_KIND_TABLE + index));
+    layout.kinds.forEach((kind, index) => this.kindTables.set(kind.eventKind, { table: FIRST_KIND_TABLE + index, properties: kind.properties }));
     this.buffers = copyTables(layout).map(() => new CopyTextBuffer());
   }
 
@@ -139,12 +140,12 @@ export class CopyRowWriter {
       events.write(copyValue(event.eventDataXml));
       events.write(`\t${copyValue(event.workitemId)}\n`);
       if (event.body) {
-        const table = this.kindTable.get(event.eventKind);
-        if (table === undefined) throw new Error(`No table for ${event.eventKind}`);
+        const kindTable = this.kindTables.get(event.eventKind);
+        if (!kindTable) throw new Error(`No table for ${event.eventKind}`);
         const body = event.body;
         let row = `${number}\t${eventId}`;
-        for (const property of this.layout.kinds[table - FIRST_KIND_TABLE].properties) row += `\t${copyValue(body[property])}`;
-        this.buffers[table].write(`${row}\n`);
+        for (const property of kindTable.properties) row += `\t${copyValue(body[property])}`;
+        this.buffers[kindTable.table].write(`${row}\n`);
       }
       // What the statement trigger would have counted: (customer, kind, UTC day) and (customer, kind).
       const day = created.slice(0, 10);
