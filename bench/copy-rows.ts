@@ -1,3 +1,4 @@
+import { isoInstant } from '../src/database/seed/iso-instant';
 import { EVENT_KINDS } from '../src/events/event-kinds';
 import { DatasetCustomer, DatasetPlan, SkewedDataset } from './dataset';
 
@@ -133,12 +134,9 @@ export class CopyRowWriter {
     const number = copyValue(customer.customerNumber);
     let eventId = customer.firstEventId;
     for (const event of this.dataset.events(customer)) {
-      const created = new Date(event.creationDatetime).toISOString();
+      const created = isoInstant(event.creationDatetime);
       const kind = copyValue(event.eventKind);
-      // The payload is the long value: written on its own rather than copied into a row string first.
-      events.write(`${number}\t${eventId}\t${kind}\t${created}\t${copyValue(event.description)}\t`);
-      events.write(copyValue(event.eventDataXml));
-      events.write(`\t${copyValue(event.workitemId)}\n`);
+      events.write(`${number}\t${eventId}\t${kind}\t${created}\t${copyValue(event.description)}\t${copyValue(event.eventDataXml)}\t${copyValue(event.workitemId)}\n`);
       if (event.body) {
         const kindTable = this.kindTables.get(event.eventKind);
         if (!kindTable) throw new Error(`No table for ${event.eventKind}`);

@@ -2,6 +2,7 @@ import { GENERIC_EVENT_KINDS } from '../../classifications/classification-schema
 import { EventKind, renderedMembersOf } from '../../events/core/event-kind';
 import { EventXmlRenderer } from '../../events/core/event-xml';
 import { customerProfile, CustomerProfile } from './customer-profile';
+import { isoInstant } from './iso-instant';
 import { KIND_SAMPLES, KindBody, KindSample, SampleContext } from './kind-samples';
 import { mixSeed, SeededRandom, WeightedChoice } from './seeded-random';
 
@@ -212,7 +213,7 @@ export function* take<T>(source: Iterator<T>, count: number): Generator<T> {
 /** `2014-10-10T12:34:28.203063+02:00`: Central European (Summer) Time, as the bank's channels report it. */
 export function centralEuropeanTime(epochMs: number, microseconds = '000'): string {
   const offsetHours = isCentralEuropeanSummerTime(epochMs) ? 2 : 1;
-  const local = new Date(epochMs + offsetHours * 3_600_000).toISOString().slice(0, 23);
+  const local = isoInstant(epochMs + offsetHours * 3_600_000).slice(0, 23);
   return `${local}${microseconds}+0${offsetHours}:00`;
 }
 

@@ -1,5 +1,6 @@
 import { codesOf, COMMUNICATION_TYPE, MEDIUM, PURPOSE, RESOLUTION_STATUS } from '../../classifications/classification-schemas';
 import { CustomerProfile } from './customer-profile';
+import { isoDate } from './iso-instant';
 import { SeededRandom, WeightedChoice } from './seeded-random';
 
 export interface SampleContext {
@@ -225,8 +226,4 @@ const EUR_RATE: Record<string, number> = { EUR: 1, RSD: 117, USD: 1.08, CHF: 0.9
 function amount(random: SeededRandom, typicalEur: number, currency: string): string {
   const normal = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
   return Math.max(0.01, typicalEur * EUR_RATE[currency] * Math.exp(0.8 * normal)).toFixed(2);
-}
-
-function isoDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
 }
