@@ -34,14 +34,22 @@ const HELPER = '__name';
 export function dropInferableNames(source: string): { text: string; dropped: number } {
   const program = parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true }) as unknown as Node;
   const edits: Edit[] = [];
+  let dropped = 0;
   walk(program, (node, parent) => {
     if (parent && isNameCall(node)) {
       const [fn, name] = node.arguments as [Node, Node & { value: string }];
-      if (isAnonymousFunction(fn) && namedBySyntax(node, parent) === name.value) edits.push(...unwrap(node, fn));
+      if (isAnonymousFunction(fn) && namedBySyntax(node, parent) === name.value) {
+        edits.push(...unwrap(node, fn));
+        dropped++;
+      }
     }
-    for (const statements of statementLists(node)) edits.push(...redundantDeclarationNames(statements));
+    for (const statements of statementLists(node)) {
+      const blanked = redundantDeclarationNames(statements);
+      edits.push(...blanked);
+      dropped += blanked.length;
+    }
   });
-  return { text: applyEdits(source, edits), dropped: edits.filter((edit) => edit.text !== ')').length };
+  return { text: applyEdits(source, edits), dropped };
 }
 
 function isNameCall(node: Node): node is Node & { arguments: Node[] } {
