@@ -10,8 +10,8 @@ describe('isoInstant', () => {
     expect(mismatch === undefined ? undefined : [mismatch, isoInstant(mismatch)]).toBeUndefined();
   });
 
-  it('leaves years outside 0000-9999 and invalid instants to Date', () => {
-    for (const instant of [253_402_300_800_000, -62_198_755_200_001, 8.64e15]) expect(isoInstant(instant)).toBe(new Date(instant).toISOString());
+  it('leaves years outside 0000-9999, fractions of a millisecond and invalid instants to Date', () => {
+    for (const instant of [253_402_300_800_000, -62_198_755_200_001, 8.64e15, 1.5, -0.5, 1_700_000_000_000.999]) expect(isoInstant(instant)).toBe(new Date(instant).toISOString());
     expect(() => isoInstant(Number.NaN)).toThrow(RangeError);
     expect(() => isoInstant(8.64e15 + 1)).toThrow(RangeError);
   });

@@ -10,10 +10,11 @@ const MAX_REMEMBERED_DAYS = 100_000;
  * `Date#toISOString()` of an epoch millisecond, with each day's date part made
  * once: the seed writes tens of millions of instants over about a thousand
  * days, and a Date and its full formatting per instant were a tenth of the
- * benchmark generator's time. Years outside 0000-9999 (six-digit ISO years)
- * and invalid instants go through Date itself.
+ * benchmark generator's time. Years outside 0000-9999 (six-digit ISO years),
+ * fractions of a millisecond and invalid instants go through Date itself.
  */
 export function isoInstant(epochMs: number): string {
+  if (!Number.isInteger(epochMs)) return new Date(epochMs).toISOString();
   const day = Math.floor(epochMs / MS_PER_DAY);
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
