@@ -26,7 +26,7 @@ import { serviceNodeFlags } from '../scripts/service-command';
  *    spawn to its first answer (the median is the figure), then both started for the run;
  * 3. the parity check (stops here on any difference);
  * 4. a warm-up of both servers on every read scenario, then each scenario: a warm-up of each,
- *    then service, baseline, service, baseline;
+ *    then rounds of both (three by default), the order reversed every round (service, baseline; baseline, service; ...);
  *    registration also with the count trigger (daily and per-kind counts) disabled (its write cost);
  * 5. CPU profiles of the service in the scenarios that miss their target;
  * 6. the read scenarios against the service on its embedded PostgreSQL;
@@ -75,7 +75,7 @@ interface ScenarioResult {
   service: RunResult & { rounds: RunResult[] };
   baseline?: RunResult & { rounds: RunResult[] };
   ratio?: number;
-  /** service/baseline req/s of each round against the baseline's round right after it: the spread the host's noise gives. */
+  /** service/baseline req/s of each round against the baseline's round next to it: the spread the host's noise gives. */
   roundRatios?: number[];
   p99Ratio?: number;
 }
@@ -350,7 +350,8 @@ async function runScenario(scenario: Scenario, service: Target, baseline: Target
   if (options.warmup > 0) for (const [name, target] of targets) await drive(scenario, name, target, token, options.warmup, options.connections);
   const rounds: Record<string, RunResult[]> = { service: [], baseline: [] };
   for (let round = 0; round < options.rounds; round++) {
-    for (const [name, target] of targets) {
+    // A B, B A, A B...: a drift of the host (a neighbour's load, the database's caches) favours neither side.
+    for (const [name, target] of round % 2 === 0 ? targets : [...targets].reverse()) {
       const result = await drive(scenario, name, target, token, options.duration, options.connections);
       rounds[name].push(result);
       log(
@@ -837,8 +838,8 @@ function markdown(results: Record<string, unknown>): string {
   if (parity) lines.push(`Parity check: ${parity.compared} requests compared, ${parity.mismatches.length} differ.`);
   const options = results.options as Options;
   lines.push(
-    `Each cell: mean of ${options.rounds} rounds of ${options.duration} s at ${options.connections} connections (service and baseline alternating, after a ${options.warmup} s warm-up of each; before the first scenario, both servers warmed up on every read scenario for ${options.warmup} s).`,
-    'The ratio is of the means; "per round" gives the lowest and highest ratio of a service round to the baseline round right after it: how far the host\'s noise moved it.',
+    `Each cell: mean of ${options.rounds} rounds of ${options.duration} s at ${options.connections} connections (service and baseline alternating, the order reversed every round, after a ${options.warmup} s warm-up of each; before the first scenario, both servers warmed up on every read scenario for ${options.warmup} s).`,
+    'The ratio is of the means; "per round" gives the lowest and highest ratio of a service round to the baseline round next to it: how far the host\'s noise moved it.',
   );
   lines.push('');
   lines.push('| scenario | service req/s | baseline req/s | ratio | per round | service p50 / p99 ms | baseline p50 / p99 ms | errors (s/b) | non-2xx (s/b) |');
