@@ -195,6 +195,20 @@ describe(`GET /events and /events/{event-id} (${databaseMode} database)`, () => 
     expect(page.body).toEqual({ 'total-count': 0, 'page-size': 20, 'page-number': 1, 'total-pages': 0, items: [], navigations: [] });
   });
 
+  it('counts every event on a page past the end, where no row carries the count (shallow and deep, by offset, with filters)', async () => {
+    for (const [query, total] of [
+      [`customer-number=${tutorialCustomer}&page-number=116`, 2298],
+      [`customer-number=${tutorialCustomer}&page-size=1&page-number=2299`, 2298],
+      [`customer-number=${tutorialCustomer}&page-size=1&page-number=100000&sort-order=asc`, 2298],
+      [`customer-number=${mixedCustomer}&event-kind=communication&page-number=2`, 10],
+      [`customer-number=${mixedCustomer}&event-kind=communication&date-from=2000-01-01T00:00:00Z&page-number=3`, 10],
+    ] as const) {
+      const page = await list(query);
+      expect(page.status).toBe(200);
+      expect(page.body).toMatchObject({ 'total-count': total, items: [] });
+    }
+  });
+
   it('serves the same answers on the versioned and unversioned paths', async () => {
     const plain = await api.request('GET', `/customer-event/events?customer-number=${mixedCustomer}`);
     const versioned = await api.request('GET', `/customer-event/v2.0/events?customer-number=${mixedCustomer}`);

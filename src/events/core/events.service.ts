@@ -9,7 +9,7 @@ import { EventEntity } from './event.entity';
 import { KindDetailsEntity } from './kind-details.entity';
 import { decodeCursor, encodeCursor, invalidCursor, PageCursor, queryFingerprint } from './page-cursor';
 import { EventKind } from './event-kind';
-import { BoundStatement, EventSql, ListFilter, ListRow, SORT_KEYS, SortBy } from './event-sql';
+import { EventSql, ListFilter, ListRow, ListStatements, SORT_KEYS, SortBy } from './event-sql';
 import { MetricsService } from '../../metrics/metrics.service';
 
 export interface Registration {
@@ -75,9 +75,14 @@ export class EventsService {
   async list(query: ListEventsQuery, caller: Caller, withXml: boolean): Promise<EventPage> {
     const filter = this.listFilter(query, caller);
     const cursor = this.usableCursor(query, filter);
-    // Count and page in one statement: one round trip, one snapshot, so they agree.
-    const { statement, values } = this.listStatement(query, filter, cursor, withXml);
-    const rows = await this.reads.rows<ListRow>(statement, values);
+    // Count and page in one statement: one round trip, one snapshot, so they agree. An empty page has
+    // no row to carry the count: its second statement returns the count (and any rows) either way.
+    const statements = this.listStatement(query, filter, cursor, withXml);
+    let rows = await this.reads.rows<ListRow>(statements.statement, statements.values);
+    if (rows.length === 0) {
+      const { statement, values } = statements.whenEmpty();
+      rows = await this.reads.rows<ListRow>(statement, values);
+    }
     const total = Number(rows[0].total);
     const events = rows.filter((row) => row.eventId !== null).map((row) => this.sql.eventOf(row));
     if (cursor?.direction === 'before') events.reverse();
@@ -85,7 +90,7 @@ export class EventsService {
   }
 
   /** The list's statement: by OFFSET, or seeking from a cursor's sort key. */
-  listStatement(query: ListEventsQuery, filter: ListFilter, cursor: PageCursor | undefined, withXml: boolean): BoundStatement {
+  listStatement(query: ListEventsQuery, filter: ListFilter, cursor: PageCursor | undefined, withXml: boolean): ListStatements {
     return this.sql.list(filter, {
       sortBy: query.sortBy,
       descending: query.sortOrder === 'desc',
