@@ -29,6 +29,11 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   private readonly sweep = setInterval(() => this.evictIdle(Date.now()), SWEEP_INTERVAL_MS).unref();
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+    return this.hit(key, ttl, limit, blockDuration);
+  }
+
+  /** `increment` without the promise, for the rate-limit guard's path that needs none (ClientThrottlerGuard). */
+  hit(key: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
     const now = Date.now();
     let record = this.records.get(key);
     if (!record) {
