@@ -8,14 +8,14 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { DEV_TOKEN_PATH } from './common/auth/dev-token.controller';
-import { installResponseHeaders, SECURITY_HEADERS } from './common/http/security-headers';
+import { API_HEADERS, EXPLORER_HEADERS, installResponseHeaders } from './common/http/security-headers';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { RequestLog } from './common/logging/request-log';
 import { PROBLEM_CONTENT_TYPE, problemFor, TRANSPORT_PROBLEM_DETAILS } from './common/errors/problem';
 import { ValidationProblem } from './common/errors/problem.exception';
 import { appConfig, type AppConfig, authConfig, type AuthConfig } from './config';
 import { MetricsService } from './metrics/metrics.service';
-import { setupSwagger } from './swagger';
+import { setupSwagger, SWAGGER_PATH } from './swagger';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -63,7 +63,7 @@ export async function createApp(options: { logger?: false } = {}): Promise<NestF
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  await installResponseHeaders(fastify, SECURITY_HEADERS);
+  await installResponseHeaders(fastify, API_HEADERS, { prefix: `/${SWAGGER_PATH}`, profile: EXPLORER_HEADERS });
   if (config.corsOrigins.length > 0) {
     await app.register(fastifyCors, {
       origin: config.corsOrigins,

@@ -97,7 +97,13 @@ describe(`The service around the events (${databaseMode} database)`, () => {
     const echoed = await api.request('GET', '/health', { token: null, headers: { 'X-Request-Id': 'trace-42' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-42');
     expect(echoed.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(echoed.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(echoed.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(echoed.headers.get('cache-control')).toContain('no-store');
+    const events = await api.request('GET', '/customer-event/events/1');
+    expect(events.headers.get('cache-control')).toBe('no-store');
+    const explorer = await fetch(`${api.origin}/swagger-ui/`);
+    await explorer.arrayBuffer();
+    expect(explorer.headers.get('content-security-policy')).toContain("default-src 'self'");
     const generated = await api.request('GET', '/health', { token: null, headers: { 'X-Request-Id': 'bad id with spaces' } });
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -58,7 +58,8 @@ describe('ClientThrottlerGuard decisions', () => {
   function requestTo(route: (typeof routes)[number], caller: Partial<Caller> | undefined) {
     const headers: Record<string, unknown> = {};
     const request = { user: caller, ip: '203.0.113.9', headers: {} };
-    const reply = { header: (name: string, value: unknown) => (headers[name] = value) };
+    // Header names are case-insensitive; fastify sends them all in lower case.
+    const reply = { header: (name: string, value: unknown) => (headers[name.toLowerCase()] = value) };
     const context = {
       getClass: () => RoutesController,
       getHandler: () => RoutesController.prototype[route],

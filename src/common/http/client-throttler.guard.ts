@@ -23,7 +23,8 @@ interface RouteThrottler {
   setHeaders: boolean;
   /** The key without its tracker: generateKey's answer for an empty one. */
   keyPrefix: string;
-  headerSuffix: string;
+  /** The library's header names for this throttler, in lower case as fastify sends every name. */
+  headers: { limit: string; remaining: string; reset: string; retryAfter: string };
 }
 
 const ALLOWED = Promise.resolve(true);
@@ -57,16 +58,16 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
     const reply = context.getArgByIndex(1);
     for (const throttler of throttlers) {
       if (throttler.skip) continue;
-      const { limit, ttl, blockDuration, headerSuffix } = throttler;
+      const { limit, ttl, blockDuration, headers } = throttler;
       const { totalHits, timeToExpire, isBlocked, timeToBlockExpire } = storage.hit(throttler.keyPrefix + tracker, ttl, limit, blockDuration);
       if (isBlocked) {
-        if (throttler.setHeaders) this.setResponseHeader(reply, `Retry-After${headerSuffix}`, timeToBlockExpire);
+        if (throttler.setHeaders) this.setResponseHeader(reply, headers.retryAfter, timeToBlockExpire);
         return Promise.reject(new ThrottlerException(this.errorMessage));
       }
       if (throttler.setHeaders) {
-        this.setResponseHeader(reply, `${this.headerPrefix}-Limit${headerSuffix}`, limit);
-        this.setResponseHeader(reply, `${this.headerPrefix}-Remaining${headerSuffix}`, Math.max(0, limit - totalHits));
-        this.setResponseHeader(reply, `${this.headerPrefix}-Reset${headerSuffix}`, timeToExpire);
+        this.setResponseHeader(reply, headers.limit, limit);
+        this.setResponseHeader(reply, headers.remaining, Math.max(0, limit - totalHits));
+        this.setResponseHeader(reply, headers.reset, timeToExpire);
       }
     }
     return ALLOWED;
@@ -108,6 +109,8 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
       const blockDuration = fixedNumber(routeSetting(THROTTLER_BLOCK_DURATION, throttler) ?? throttler.blockDuration ?? ttl);
       if (limit === undefined || ttl === undefined || blockDuration === undefined) return null;
       const name = throttler.name ?? 'default';
+      const suffix = name === 'default' ? '' : `-${name}`;
+      const header = (base: string) => `${base}${suffix}`.toLowerCase();
       resolved.push({
         name,
         skip: Boolean(routeSetting(THROTTLER_SKIP, throttler)),
@@ -116,7 +119,12 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
         blockDuration,
         setHeaders: throttler.setHeaders ?? this.commonOptions.setHeaders ?? true,
         keyPrefix: this.generateKey(context, '', name),
-        headerSuffix: name === 'default' ? '' : `-${name}`,
+        headers: {
+          limit: header(`${this.headerPrefix}-Limit`),
+          remaining: header(`${this.headerPrefix}-Remaining`),
+          reset: header(`${this.headerPrefix}-Reset`),
+          retryAfter: header('Retry-After'),
+        },
       });
     }
     return resolved;
