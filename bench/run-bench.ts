@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -13,6 +12,7 @@ import { EventGenerator, SEED_WINDOW_MS, TUTORIAL_CUSTOMER } from '../src/databa
 import { SeededRandom } from '../src/database/seed/seeded-random';
 import { EVENT_KINDS } from '../src/events/event-kinds';
 import { summarizeProfile, ProfileSummary } from './cpu-profile';
+import { BASELINE_JS, buildBaseline } from './baseline-build';
 import { DatasetFacts, readFacts } from './facts';
 import { loadDataset } from './loader';
 import { checkParity, communication } from './parity';
@@ -483,26 +483,6 @@ async function startService(env: Record<string, string>, token: string, processe
   const firstMs = await firstAnswer(origin, token, started, child);
   const database = env.DATABASE_URL ? new URL(env.DATABASE_URL).pathname.slice(1) : undefined;
   return { origin, pid: child.pid, database, databaseUrl: env.DATABASE_URL, startMs: firstMs, child };
-}
-
-const BASELINE_JS = join(ROOT, 'bench', 'data', 'baseline-server.js');
-
-/**
- * The baseline as plain JavaScript, as the service runs. Under ts-node it would
- * run with Node's `domain` module loaded (ts-node's REPL needs it), which puts a
- * domain check into every event emitter of the process: a slower yardstick.
- * Packages stay external: the baseline loads the same installed pg, fastify and jose.
- */
-async function buildBaseline(): Promise<void> {
-  await build({
-    entryPoints: [join(ROOT, 'bench', 'baseline-server.ts')],
-    outfile: BASELINE_JS,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: `node${process.versions.node.split('.')[0]}`,
-    logLevel: 'warning',
-  });
 }
 
 async function startBaselineProcess(url: string, token: string, processes: ChildProcess[]) {
