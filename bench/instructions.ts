@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,8 @@ const ROOT = resolve(__dirname, '..');
 const DEFAULT_URL = 'postgres://ce_dev:ce_dev@localhost:5432/ce_bench';
 const DATA_DIR = join(ROOT, 'bench', 'data', 'run');
 const OUT_DIR = join(ROOT, 'bench', 'data', 'callgrind');
+/** Where valgrind and callgrind_control meet; the default names the user and host, which a bare environment may lack. */
+const VGDB_PREFIX = join(OUT_DIR, 'vgdb');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const CONNECTIONS = 32;
 
@@ -115,25 +117,26 @@ async function countRequests(
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
   const port = 63100 + Math.floor(Math.random() * 500);
-  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(OUT_DIR, name)}`, process.execPath, ...args], {
-    env: { ...env, PORT: String(port) },
+  const serverEnv = { ...env, PORT: String(port) };
+  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--vgdb-prefix=${VGDB_PREFIX}`, `--callgrind-out-file=${join(OUT_DIR, name)}`, process.execPath, ...args], {
+    env: serverEnv,
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   try {
     const origin = { port, token };
     await untilAnswering(origin, child);
     await drive(origin, path, 0, warmup);
-    callgrindControl('--instr=on', child);
+    callgrindControl('--instr=on', child, serverEnv);
     await drive(origin, path, warmup, measured);
-    callgrindControl('--instr=off', child);
-    callgrindControl('--dump', child);
+    callgrindControl('--instr=off', child, serverEnv);
+    callgrindControl('--dump', child, serverEnv);
   } finally {
     child.kill('SIGTERM');
     await new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)));
   }
   let total = 0;
   let compiler = 0;
-  for (const file of readdirSync(OUT_DIR)) {
+  for (const file of readdirSync(OUT_DIR).filter((name) => !name.startsWith('vgdb'))) {
     const annotated = execFileSync('callgrind_annotate', ['--threshold=100', join(OUT_DIR, file)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     for (const line of annotated.split('\n')) {
       const match = /^\s*([\d,]+) \([ \d.]+%\)\s+(.*)$/.exec(line);
@@ -146,8 +149,11 @@ async function countRequests(
   return { perRequest: Math.round(total / measured), withoutCompilerPerRequest: Math.round((total - compiler) / measured) };
 }
 
-function callgrindControl(command: string, child: ChildProcess): void {
-  execFileSync('callgrind_control', [command, String(child.pid)], { stdio: 'ignore' });
+/** In the server's environment: valgrind names its control files after USER and HOST (the server's listen address here). */
+function callgrindControl(command: string, child: ChildProcess, env: NodeJS.ProcessEnv): void {
+  // stdout says "OK" whether or not the command arrived; a failure to reach the process goes to stderr.
+  const answer = spawnSync('callgrind_control', [`--vgdb-prefix=${VGDB_PREFIX}`, command, String(child.pid)], { encoding: 'utf8', env });
+  if (answer.status !== 0 || /error/i.test(answer.stderr)) throw new Error(`callgrind_control ${command}: ${answer.stderr || answer.stdout}`);
 }
 
 async function untilAnswering(origin: { port: number; token: string }, child: ChildProcess): Promise<void> {

@@ -91,6 +91,7 @@ async function headersOf({ helmet, own = {} }: HeaderProfile): Promise<Record<st
   return headers;
 }
 
+/** The headers @fastify/helmet sets on a response, in the order it sets them. */
 export async function helmetHeaders(options: FastifyHelmetOptions): Promise<readonly Header[]> {
   if (dependsOnRequest(options)) throw new Error('CSP nonces and directives computed per request cannot be computed once');
   const headers: Header[] = [];
