@@ -35,7 +35,9 @@ describe('ClientThrottlerGuard decisions', () => {
     @Throttle({ default: { limit: (context: ExecutionContext) => (context.getArgByIndex(0).user ? 2 : 1), ttl: 1_000 } })
     perRequest(): void {}
   }
-  const routes = ['plain', 'tight', 'unburst', 'perRequest'] as const;
+  /** Inherits `plain`: the same handler under another controller is another route, counted apart. */
+  class InheritingController extends RoutesController {}
+  const routes = ['plain', 'tight', 'unburst', 'perRequest', 'inherited plain'] as const;
   const throttlers = [
     { name: 'default', ttl: 3_000, limit: 4 },
     { name: 'burst', ttl: 1_000, limit: 3, blockDuration: 2_000 },
@@ -60,9 +62,10 @@ describe('ClientThrottlerGuard decisions', () => {
     const request = { user: caller, ip: '203.0.113.9', headers: {} };
     // Header names are case-insensitive; fastify sends them all in lower case.
     const reply = { header: (name: string, value: unknown) => (headers[name.toLowerCase()] = value) };
+    const inherited = route === 'inherited plain';
     const context = {
-      getClass: () => RoutesController,
-      getHandler: () => RoutesController.prototype[route],
+      getClass: () => (inherited ? InheritingController : RoutesController),
+      getHandler: () => RoutesController.prototype[inherited ? 'plain' : route],
       getArgByIndex: (index: number) => [request, reply][index],
       switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
     } as unknown as ExecutionContext;

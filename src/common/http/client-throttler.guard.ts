@@ -44,7 +44,8 @@ const ALLOWED = Promise.resolve(true);
  */
 @Injectable()
 export class ClientThrottlerGuard extends ThrottlerGuard {
-  private readonly routes = new WeakMap<object, readonly RouteThrottler[] | null>();
+  /** controller class -> handler -> its throttlers (a handler inherited by two controllers is two routes, with two keys) */
+  private readonly routes = new WeakMap<object, WeakMap<object, readonly RouteThrottler[] | null>>();
 
   constructor(@InjectThrottlerOptions() options: ThrottlerModuleOptions, @InjectThrottlerStorage() storage: ThrottlerStorage, routes: RouteMetadata) {
     super(options, storage, routes);
@@ -88,9 +89,12 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
 
   /** The route's throttlers with the settings the library would work out, or null where a request could change them. */
   private resolvedFor(context: ExecutionContext): readonly RouteThrottler[] | null {
+    const controller = context.getClass();
+    let byHandler = this.routes.get(controller);
+    if (!byHandler) this.routes.set(controller, (byHandler = new WeakMap()));
     const handler = context.getHandler();
-    let resolved = this.routes.get(handler);
-    if (resolved === undefined) this.routes.set(handler, (resolved = this.resolve(context)));
+    let resolved = byHandler.get(handler);
+    if (resolved === undefined) byHandler.set(handler, (resolved = this.resolve(context)));
     return resolved;
   }
 
