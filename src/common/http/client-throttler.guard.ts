@@ -15,7 +15,6 @@ import { RouteMetadata } from './route-metadata';
 
 /** One throttler as a route uses it, every setting resolved. */
 interface RouteThrottler {
-  name: string;
   skip: boolean;
   limit: number;
   ttl: number;
@@ -116,7 +115,6 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
       const suffix = name === 'default' ? '' : `-${name}`;
       const header = (base: string) => `${base}${suffix}`.toLowerCase();
       resolved.push({
-        name,
         skip: Boolean(routeSetting(THROTTLER_SKIP, throttler)),
         limit,
         ttl,
