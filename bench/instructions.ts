@@ -27,6 +27,10 @@ import { API } from './scenarios';
  * time: a larger program also loses more to cache and branch misses, which the
  * count does not see.
  *
+ * `--simulate-caches` adds valgrind's model of the machine's caches and branch
+ * predictor (about twice as slow): the misses per request that the count alone
+ * does not show.
+ *
  * Needs `npm run build`, `npm run bench:load` and valgrind (Debian's package);
  * about 4 minutes per server and scenario.
  */
@@ -46,7 +50,16 @@ const COMPILER = /v8::internal::(compiler|maglev|turboshaft)::/;
 interface Count {
   perRequest: number;
   withoutCompilerPerRequest: number;
+  /** With --simulate-caches: each of callgrind's simulated events (Ir, D1mr, Bcm, ...) per request. */
+  simulated?: Record<string, number>;
 }
+
+/** What the simulated events add up to: misses of the first-level caches, of the last level, and mispredicted branches. */
+const MISS_GROUPS: Record<string, string[]> = {
+  'L1 misses': ['I1mr', 'D1mr', 'D1mw'],
+  'last-level misses': ['ILmr', 'DLmr', 'DLmw'],
+  'mispredicted branches': ['Bcm', 'Bim'],
+};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -54,11 +67,13 @@ async function main(): Promise<void> {
       scenario: { type: 'string', multiple: true },
       warmup: { type: 'string', default: '6000' },
       measured: { type: 'string', default: '2000' },
+      'simulate-caches': { type: 'boolean', default: false },
     },
   });
   const url = process.env.DATABASE_URL || DEFAULT_URL;
   const warmup = Number(values.warmup);
   const measured = Number(values.measured);
+  const simulate = values['simulate-caches'];
   const facts = await readFacts(url);
   const paths: Record<string, (i: number) => string> = {
     detail: (i) => `${API}/events/${facts.eventIds[i % facts.eventIds.length]}`,
@@ -81,7 +96,7 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     const counts: Partial<Record<keyof typeof servers, Count>> = {};
     for (const [server, args] of Object.entries(servers) as Array<[keyof typeof servers, string[]]>) {
-      counts[server] = await countRequests(server, args, env, token, paths[scenario], warmup, measured);
+      counts[server] = await countRequests(server, args, env, token, paths[scenario], warmup, measured, simulate);
       log(`${scenario}, ${server}: ${format(counts[server].perRequest)} instructions a request (${format(counts[server].withoutCompilerPerRequest)} without the optimizing compiler)`);
     }
     rows.push({ scenario, service: counts.service!, baseline: counts.baseline! });
@@ -96,6 +111,17 @@ async function main(): Promise<void> {
       `| ${scenario} | ${format(service.perRequest)} | ${format(baseline.perRequest)} | ${ratio(baseline.perRequest, service.perRequest)} | ` +
         `${format(service.withoutCompilerPerRequest)} | ${format(baseline.withoutCompilerPerRequest)} | ${ratio(baseline.withoutCompilerPerRequest, service.withoutCompilerPerRequest)} |`,
     );
+  }
+  if (simulate) {
+    log('');
+    log(`| scenario | simulated per request (valgrind's model of this machine's caches) | service | baseline | service/baseline |`);
+    log('|---|---|---:|---:|---:|');
+    for (const { scenario, service, baseline } of rows) {
+      for (const [group, events] of Object.entries(MISS_GROUPS)) {
+        const sum = (count: Count) => events.reduce((total, event) => total + (count.simulated?.[event] ?? 0), 0);
+        log(`| ${scenario} | ${group} (${events.join(', ')}) | ${format(sum(service))} | ${format(sum(baseline))} | ${(sum(service) / Math.max(sum(baseline), 1)).toFixed(2)} |`);
+      }
+    }
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `instructions-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -113,12 +139,13 @@ async function countRequests(
   path: (i: number) => string,
   warmup: number,
   measured: number,
+  simulate: boolean,
 ): Promise<Count> {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
   const port = 63100 + Math.floor(Math.random() * 500);
   const serverEnv = { ...env, PORT: String(port) };
-  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--vgdb-prefix=${VGDB_PREFIX}`, `--callgrind-out-file=${join(OUT_DIR, name)}`, process.execPath, ...args], {
+  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', ...(simulate ? ['--cache-sim=yes', '--branch-sim=yes'] : []), `--vgdb-prefix=${VGDB_PREFIX}`, `--callgrind-out-file=${join(OUT_DIR, name)}`, process.execPath, ...args], {
     env: serverEnv,
     stdio: ['ignore', 'ignore', 'ignore'],
   });
@@ -136,17 +163,26 @@ async function countRequests(
   }
   let total = 0;
   let compiler = 0;
+  const events = new Map<string, number>();
   for (const file of readdirSync(OUT_DIR).filter((name) => !name.startsWith('vgdb'))) {
     const annotated = execFileSync('callgrind_annotate', ['--threshold=100', join(OUT_DIR, file)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    let names: string[] = [];
     for (const line of annotated.split('\n')) {
+      if (line.startsWith('Events shown:')) names = line.slice('Events shown:'.length).trim().split(/\s+/);
       const match = /^\s*([\d,]+) \([ \d.]+%\)\s+(.*)$/.exec(line);
       if (!match) continue;
       const count = Number(match[1].replace(/,/g, ''));
-      if (match[2].includes('PROGRAM TOTALS')) total += count;
-      else if (COMPILER.test(match[2])) compiler += count;
+      if (match[2].includes('PROGRAM TOTALS')) {
+        total += count;
+        // With simulated caches the totals line holds one count per event, in the order "Events shown" names them.
+        const counts = [...line.matchAll(/([\d,]+) \([ \d.]+%\)/g)].map((each) => Number(each[1].replace(/,/g, '')));
+        counts.forEach((value, index) => names[index] && events.set(names[index], (events.get(names[index]) ?? 0) + value));
+      } else if (COMPILER.test(match[2])) compiler += count;
     }
   }
-  return { perRequest: Math.round(total / measured), withoutCompilerPerRequest: Math.round((total - compiler) / measured) };
+  const count: Count = { perRequest: Math.round(total / measured), withoutCompilerPerRequest: Math.round((total - compiler) / measured) };
+  if (simulate) count.simulated = Object.fromEntries([...events].map(([event, value]) => [event, Math.round(value / measured)]));
+  return count;
 }
 
 /** In the server's environment: valgrind names its control files after USER and HOST (the server's listen address here). */
