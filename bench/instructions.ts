@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     const counts: Partial<Record<keyof typeof servers, Count>> = {};
     for (const [server, args] of Object.entries(servers) as Array<[keyof typeof servers, string[]]>) {
-      counts[server] = await countRequests(server, args, env, token, paths[scenario], warmup, measured, simulate);
+      counts[server] = await countRequests(server, args, env, token, paths[scenario], { warmup, measured, simulate });
       log(`${scenario}, ${server}: ${format(counts[server].perRequest)} instructions a request (${format(counts[server].withoutCompilerPerRequest)} without the optimizing compiler)`);
     }
     rows.push({ scenario, service: counts.service!, baseline: counts.baseline! });
@@ -137,9 +137,7 @@ async function countRequests(
   env: NodeJS.ProcessEnv,
   token: string,
   path: (i: number) => string,
-  warmup: number,
-  measured: number,
-  simulate: boolean,
+  { warmup, measured, simulate }: { warmup: number; measured: number; simulate: boolean },
 ): Promise<Count> {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
