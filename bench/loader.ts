@@ -382,18 +382,23 @@ async function runWorkers(
 }
 
 /**
- * Rebuilds keys and indexes with plenty of sort memory, two statements at a time (one index build keeps about
- * one core busy), then enables the triggers. The steps are ordered by the locks they take: each table's keys
- * lock only that table; a foreign key added NOT VALID needs a brief lock on both tables; after that, index
- * builds and foreign key validations only share locks and run side by side.
+ * Rebuilds keys and indexes two statements at a time, each on one core with enough memory to sort its entries
+ * in memory, then enables the triggers. PostgreSQL's own parallel build (two workers a statement by default)
+ * only splits that memory on a two-core machine: each worker sorts and spills its share and the leader merges
+ * them. Measured on the widest index (customer, kind, time, id): 22 CPU-s in three processes against 17.4 in
+ * one sorting in memory; the whole rebuild went from 66-73 s to 47 s. The steps are ordered by the locks they
+ * take: each table's keys lock only that table; a foreign key added NOT VALID needs a brief lock on both
+ * tables; after that, index builds and foreign key validations only share locks and run side by side.
  */
 async function rebuild(url: string, saved: SavedDefinitions, log: (line: string) => void): Promise<void> {
   const clients = Array.from({ length: REBUILD_CONNECTIONS }, () => new Client({ connectionString: url, application_name: 'bench-loader' }));
   try {
-    const memory = Math.max(64, Math.min(1024, Math.floor(totalmem() / 1024 / 1024 / 16 / REBUILD_CONNECTIONS)));
+    // An eighth of the machine's memory for the two (1.5 GB each with 24 GB): the widest index of 10 M events sorts in about 1.2 GB.
+    const memory = Math.max(64, Math.min(2048, Math.floor(totalmem() / 1024 / 1024 / 8 / REBUILD_CONNECTIONS)));
     for (const client of clients) {
       await client.connect();
       await client.query(`SET maintenance_work_mem = '${memory}MB'`);
+      await client.query(`SET max_parallel_maintenance_workers = 0`);
     }
     const runAll = async (statements: string[]) => {
       const queue = [...statements];
