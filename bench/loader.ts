@@ -386,7 +386,7 @@ async function runWorkers(
  * in memory, then enables the triggers. PostgreSQL's own parallel build (two workers a statement by default)
  * only splits that memory on a two-core machine: each worker sorts and spills its share and the leader merges
  * them. Measured on the widest index (customer, kind, time, id): 22 CPU-s in three processes against 17.4 in
- * one sorting in memory; the whole rebuild went from 66-73 s to 47 s. The steps are ordered by the locks they
+ * one sorting in memory; the whole rebuild went from 66-73 s to 47-59 s. The steps are ordered by the locks they
  * take: each table's keys lock only that table; a foreign key added NOT VALID needs a brief lock on both
  * tables; after that, index builds and foreign key validations only share locks and run side by side.
  */
