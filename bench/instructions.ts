@@ -175,7 +175,7 @@ async function countRequests(
   let mainThread = 0;
   const events = new Map<string, number>();
   // One file per thread and dump (the bare --callgrind-out-file stays empty); thread 1 is the main thread.
-  for (const file of readdirSync(OUT_DIR).filter((file) => !file.startsWith('vgdb') && statSync(join(OUT_DIR, file)).size > 0)) {
+  for (const file of readdirSync(OUT_DIR).filter((name) => !name.startsWith('vgdb') && statSync(join(OUT_DIR, name)).size > 0)) {
     const annotated = execFileSync('callgrind_annotate', ['--threshold=100', join(OUT_DIR, file)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     let names: string[] = [];
     let isMainThread = false;
