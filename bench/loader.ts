@@ -144,7 +144,7 @@ function copyLayout(dataSource: DataSource): CopyLayout {
   const daily = dataSource.getMetadata(EventDailyCountEntity);
   const eventsTable: CopyTable = {
     table: table(events),
-    columns: ['customerNumber', 'eventId', 'eventKind', 'creationDatetime', 'description', 'eventDataXml', 'workitemId'].map((property) => column(events, property)),
+    columns: ['customerNumber', 'eventId', 'eventKind', 'creationDatetime', 'description', 'eventDataXml', 'eventDataKeyValues', 'workitemId'].map((property) => column(events, property)),
   };
   const dailyTable: CopyTable = { table: table(daily), columns: ['customerNumber', 'eventKind', 'day', 'eventCount'].map((property) => column(daily, property)) };
   const totals = dataSource.getMetadata(EventKindCountEntity);

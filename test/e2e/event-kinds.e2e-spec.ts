@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EventXmlFlattener, unpackKeyValues } from '../../src/events/core/event-xml';
 import { GENERIC_CASE, KIND_CASES, KindCase } from '../support/event-bodies';
 import { databaseMode, startTestApp, TestApp, uniqueCustomer } from '../support/test-app';
 
@@ -52,6 +54,27 @@ describe(`Every event kind, over HTTP (${databaseMode} database)`, () => {
         expect(detail.body['event-data-xml']).toMatch(new RegExp(`^<${kase.kind}-event><customer-number>${customer}</customer-number>`));
         expect(kindDetail.body['event-data-key-values']).toEqual(detail.body['event-data-key-values']);
       }
+    });
+
+    it('stores the key-values at registration, and answers with what flattening the stored XML gives', async () => {
+      const customer = uniqueCustomer();
+      const created = await register(kase.route, kase.body(customer, randomUUID().slice(0, 8)));
+      const eventId = Number(created.headers.get('location')!.split('/').pop());
+      const database = api.app.get(DataSource);
+      const [row] = await database.query('SELECT event_data_xml, event_data_key_values FROM customer_event WHERE event_id = $1', [eventId]);
+      const flattened = api.app.get(EventXmlFlattener).flatten(row.event_data_xml);
+      expect(unpackKeyValues(JSON.parse(row.event_data_key_values))).toEqual(flattened);
+      expect(flattened.length).toBeGreaterThan(0);
+
+      const stored = await api.request('GET', `/customer-event/${kase.route}/${eventId}`);
+      // An event from before the column (none stored) is flattened on read: the same answer.
+      await database.query('UPDATE customer_event SET event_data_key_values = NULL WHERE event_id = $1', [eventId]);
+      const flattenedOnRead = await api.request('GET', `/customer-event/${kase.route}/${eventId}`);
+      expect(stored.status).toBe(200);
+      expect(flattenedOnRead.body).toEqual(stored.body);
+      expect(stored.body['event-data-key-values']).toEqual(
+        flattened.map((entry) => ({ 'event-data-xml-parent-key': entry.parentKey, 'event-data-xml-key': entry.key, 'event-data-xml-value': entry.value })),
+      );
     });
 
     if (kase.kind !== 'generic') {

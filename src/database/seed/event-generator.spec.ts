@@ -4,7 +4,7 @@ import { WireValidationPipe } from '../../common/http/wire-validation.pipe';
 import { wireNamesOf } from '../../common/http/wire-schema';
 import { CreateEventBase } from '../../events/core/dto/create-event.dto';
 import { EventKindService } from '../../events/core/event-kind.service';
-import { EventXmlFlattener, EventXmlRenderer } from '../../events/core/event-xml';
+import { EventXmlFlattener, EventXmlRenderer, unpackKeyValues } from '../../events/core/event-xml';
 import { Registration } from '../../events/core/events.service';
 import { EVENT_KINDS } from '../../events/event-kinds';
 import {
@@ -173,6 +173,13 @@ describe('EventGenerator', () => {
         }
       },
     );
+
+    it('gives every event the key-values the service stores for its XML (what flattening it gives)', () => {
+      const flattener = new EventXmlFlattener({ xmlMaxBytes: 256 * 1024, xmlMaxDepth: 32 });
+      for (const event of events) {
+        expect(unpackKeyValues(JSON.parse(JSON.stringify(event.eventDataKeyValues)))).toEqual(flattener.flatten(event.eventDataXml));
+      }
+    });
 
     it("renders logins like the tutorial's customer-login payload", () => {
       const flattener = new EventXmlFlattener({ xmlMaxBytes: 256 * 1024, xmlMaxDepth: 32 });

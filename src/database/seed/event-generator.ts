@@ -1,6 +1,6 @@
 import { GENERIC_EVENT_KINDS } from '../../classifications/classification-schemas';
 import { EventKind, renderedMembersOf } from '../../events/core/event-kind';
-import { EventXmlRenderer } from '../../events/core/event-xml';
+import { EventXmlRenderer, KeyValueRuns, packKeyValues } from '../../events/core/event-xml';
 import { customerProfile, CustomerProfile } from './customer-profile';
 import { isoInstant } from './iso-instant';
 import { KIND_SAMPLES, KindBody, KindSample, SampleContext } from './kind-samples';
@@ -58,6 +58,8 @@ export interface SeedEvent {
   creationDatetime: number;
   description: string | null;
   eventDataXml: string;
+  /** The key-values the service stores beside the XML at registration. */
+  eventDataKeyValues: KeyValueRuns;
   workitemId: string | null;
   /** Set for the seven kinds; null for generic (login) events. */
   kind: EventKind | null;
@@ -167,7 +169,7 @@ export class EventGenerator {
       eventKind: kind.eventKind,
       creationDatetime: context.at,
       description: body.description ?? null,
-      eventDataXml: this.renderer.render(
+      ...this.payload(
         `${kind.name}-event`,
         renderedMembers.map(([wire, property]) => [wire, body[property]]),
       ),
@@ -186,7 +188,7 @@ export class EventGenerator {
       eventKind: SECURITY_EVENT_KIND,
       creationDatetime: at,
       description: null,
-      eventDataXml: this.renderer.render('customer-login', [
+      ...this.payload('customer-login', [
         ['customer-id', customer.customerNumber],
         ['event-id', random.uuid()],
         ['occured-on', occurredOn],
@@ -198,6 +200,11 @@ export class EventGenerator {
       kind: null,
       body: null,
     };
+  }
+
+  /** The XML the service renders for these members, and the key-values it would store for it. */
+  private payload(root: string, members: [string, unknown][]): Pick<SeedEvent, 'eventDataXml' | 'eventDataKeyValues'> {
+    return { eventDataXml: this.renderer.render(root, members), eventDataKeyValues: packKeyValues(this.renderer.keyValues(root, members)) };
   }
 }
 

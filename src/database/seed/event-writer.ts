@@ -22,6 +22,7 @@ const EVENT_VALUES: Record<string, (event: SeedEvent) => string | number | null>
   creationDatetime: (event) => event.creationDatetime,
   description: (event) => event.description,
   eventDataXml: (event) => event.eventDataXml,
+  eventDataKeyValues: (event) => JSON.stringify(event.eventDataKeyValues),
   workitemId: (event) => event.workitemId,
 };
 const EVENT_PROPERTIES = Object.keys(EVENT_VALUES);

@@ -17,8 +17,11 @@ export type SortBy = keyof typeof SORT_KEYS;
 /** Columns only the replay check of a registration reads (`registered`); answers never show them. */
 const REGISTRATION_ONLY = new Set<string>(['idempotencyKey', 'requestFingerprint']);
 
-/** What a list item shows (and its sort keys): a page reads nothing else, the XML only when asked. */
+/** What a list item shows (and its sort keys): a page reads nothing else, the payload only when asked. */
 const LIST_ITEM = new Set<string>(['eventId', 'eventKind', 'creationDatetime', 'description']);
+
+/** The payload: the XML and the key-values flattened from it at registration (null on older events, which flatten the XML). */
+const PAYLOAD = new Set<string>(['eventDataXml', 'eventDataKeyValues']);
 
 /** Below this offset a page is read straight from the index; from it on, by a deferred join. */
 export const DEFERRED_JOIN_FROM_OFFSET = 100;
@@ -37,7 +40,7 @@ export interface PageRequest {
   offset: number;
   /** A keyset seek: rows strictly after (or before) this sort key, in sort order. */
   seek?: { direction: 'after' | 'before'; key: unknown[] };
-  withXml: boolean;
+  withPayload: boolean;
 }
 
 export interface BoundStatement {
@@ -274,7 +277,7 @@ export class EventSql {
       offset = `(${offsetValue} - (SELECT s.before FROM skip s))`;
     }
     const limit = `LIMIT ${values.add(page.pageSize, 'int8')}${offset ? ` OFFSET ${offset}` : ''}`;
-    const columns = this.readColumns.filter(({ property }) => LIST_ITEM.has(property) || (page.withXml && property === 'eventDataXml')).map(({ alias }) => alias);
+    const columns = this.readColumns.filter(({ property }) => LIST_ITEM.has(property) || (page.withPayload && PAYLOAD.has(property))).map(({ alias }) => alias);
     const table = this.table(this.event);
     if (!deep) {
       return (leading) => `SELECT ${[...leading, ...columns].join(', ')} FROM ${table} e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy('e')} ${limit}`;

@@ -1,4 +1,4 @@
-import { EventXmlFlattener, EventXmlRenderer, markupFault, maxDepth } from './event-xml';
+import { EventXmlFlattener, EventXmlRenderer, markupFault, maxDepth, packKeyValues, unpackKeyValues, XmlKeyValue } from './event-xml';
 import { ValidationProblem } from '../../common/errors/problem.exception';
 
 const TUTORIAL_XML =
@@ -120,6 +120,58 @@ describe('EventXmlRenderer', () => {
       ['to', null],
     ]);
     expect(xml).toBe('<communication-event><customer-number>1400269</customer-number><title>Q&amp;A &lt;1&gt;</title></communication-event>');
+  });
+
+  describe('keyValues', () => {
+    const renderer = new EventXmlRenderer();
+    const flattener = new EventXmlFlattener({ xmlMaxBytes: 256 * 1024, xmlMaxDepth: 32 });
+    const awkward = ['', ' ', '  padded  ', 'Q&A <1> "quoted" \'apostrophe\'', '&amp; already escaped', 'tab\tand\nnewline', 'ünïcödé €', '😀 astral', '0', 42, 0, true, 12.5];
+
+    it.each([
+      ['one member', [['customer-number', '1400269']]],
+      ['absent members skipped', [['a', null], ['b', 'x'], ['c', undefined], ['d', '']]],
+      ['no members at all', [['a', null]]],
+      ['nothing', []],
+      ...awkward.map((value) => [`the value ${JSON.stringify(value)}`, [['first', 'x'], ['value', value]]]),
+    ] as [string, [string, unknown][]][])('gives what flattening the rendered XML gives: %s', (_, members) => {
+      const xml = renderer.render('communication-event', members);
+      expect(renderer.keyValues('communication-event', members)).toEqual(flattener.flatten(xml));
+    });
+
+    it('gives the same for random members (500 seeded draws)', () => {
+      let state = 7;
+      const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+      const alphabet = ['a', 'Z', '0', ' ', '&', '<', '>', '"', "'", '\t', '\n', 'é', '€', '😀', ';', '#'];
+      for (let draw = 0; draw < 500; draw++) {
+        const members: [string, unknown][] = Array.from({ length: next() % 6 }, (_, index) => [
+          `m${index}`,
+          next() % 5 === 0 ? null : Array.from({ length: next() % 12 }, () => alphabet[next() % alphabet.length]).join(''),
+        ]);
+        expect(renderer.keyValues('k', members)).toEqual(flattener.flatten(renderer.render('k', members)));
+      }
+    });
+  });
+});
+
+describe('packKeyValues / unpackKeyValues', () => {
+  const entry = (parentKey: string | null, key: string, value: string): XmlKeyValue => ({ parentKey, key, value });
+
+  it('writes a parent once per run of entries under it, and gives the entries back in order', () => {
+    const entries = [entry('a', 'x', '1'), entry('a', 'y', ''), entry('b', '@id', '2'), entry('b', 'z', '3'), entry('a', 'x', '4'), entry(null, 'root', '')];
+    const runs = packKeyValues(entries);
+    expect(runs).toEqual([['a', 'x', '1', 'y', ''], ['b', '@id', '2', 'z', '3'], ['a', 'x', '4'], [null, 'root', '']]);
+    expect(unpackKeyValues(JSON.parse(JSON.stringify(runs)))).toEqual(entries);
+  });
+
+  it('packs no entries as no runs', () => {
+    expect(packKeyValues([])).toEqual([]);
+    expect(unpackKeyValues([])).toEqual([]);
+  });
+
+  it("round-trips the tutorial's payload", () => {
+    const flattened = new EventXmlFlattener({ xmlMaxBytes: 256 * 1024, xmlMaxDepth: 32 }).flatten(TUTORIAL_XML);
+    expect(packKeyValues(flattened)).toHaveLength(1);
+    expect(unpackKeyValues(packKeyValues(flattened))).toEqual(flattened);
   });
 });
 

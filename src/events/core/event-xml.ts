@@ -11,6 +11,33 @@ export interface XmlKeyValue {
 
 type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
 
+/**
+ * Key-values as stored beside the payload (`event_data_key_values`): runs of
+ * consecutive entries under one parent, each `[parentKey, key, value, key,
+ * value, ...]`. Document order survives, and a parent is written once per
+ * run rather than once per entry (a payload's entries mostly share one).
+ */
+export type KeyValueRuns = (string | null)[][];
+
+/** The entries as runs, for storage; `unpackKeyValues` gives them back in the same order. */
+export function packKeyValues(entries: readonly XmlKeyValue[]): KeyValueRuns {
+  const runs: KeyValueRuns = [];
+  let run: (string | null)[] | undefined;
+  for (const { parentKey, key, value } of entries) {
+    if (!run || run[0] !== parentKey) runs.push((run = [parentKey]));
+    run.push(key, value);
+  }
+  return runs;
+}
+
+export function unpackKeyValues(runs: KeyValueRuns): XmlKeyValue[] {
+  const entries: XmlKeyValue[] = [];
+  for (const run of runs) {
+    for (let index = 1; index < run.length; index += 2) entries.push({ parentKey: run[0], key: run[index] as string, value: run[index + 1] as string });
+  }
+  return entries;
+}
+
 const TEXT = '#text';
 const CDATA = '#cdata';
 const ATTRIBUTES = ':@';
@@ -257,6 +284,20 @@ export class EventXmlRenderer {
       xml += `<${name}>${escapeXml(String(value))}</${name}>`;
     }
     return `${xml}</${root}>`;
+  }
+
+  /**
+   * What `EventXmlFlattener.flatten` gives for `render(root, members)`, without
+   * parsing it: the seed generator stores key-values for millions of events
+   * (event-xml.spec.ts holds the two to the same answers).
+   */
+  keyValues(root: string, members: Iterable<[string, unknown]>): XmlKeyValue[] {
+    const entries: XmlKeyValue[] = [];
+    for (const [name, value] of members) {
+      if (value !== null && value !== undefined) entries.push({ parentKey: root, key: name, value: String(value) });
+    }
+    // A root without children is itself the one leaf.
+    return entries.length > 0 ? entries : [{ parentKey: null, key: root, value: '' }];
   }
 }
 

@@ -1,9 +1,16 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { KeyValueRuns } from './event-xml';
 
 /** pg returns int8 as text; event ids stay far below 2^53, so they are numbers on the wire. */
 export const bigintAsNumber = {
   to: (value?: number) => value,
   from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+/** A value kept as its JSON text. */
+export const jsonText = {
+  to: (value?: unknown) => (value === undefined || value === null ? value : JSON.stringify(value)),
+  from: (value: string | null) => (value === null ? null : JSON.parse(value)),
 };
 
 /**
@@ -48,6 +55,14 @@ export class EventEntity {
 
   @Column({ name: 'event_data_xml', type: 'text', nullable: true })
   eventDataXml: string | null;
+
+  /**
+   * `event-data-key-values`, flattened once when the event is registered
+   * (runs: see KeyValueRuns); null where no registration wrote it (events
+   * from before the column), which reads flatten from the XML as before.
+   */
+  @Column({ name: 'event_data_key_values', type: 'text', nullable: true, transformer: jsonText })
+  eventDataKeyValues: KeyValueRuns | null;
 
   @Column({ name: 'workitem_id', type: 'varchar', length: 64, nullable: true })
   workitemId: string | null;

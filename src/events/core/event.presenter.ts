@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationProblem } from '../../common/errors/problem.exception';
 import { EventEntity } from './event.entity';
-import { EventXmlFlattener, XmlKeyValue } from './event-xml';
+import { EventXmlFlattener, unpackKeyValues, XmlKeyValue } from './event-xml';
 
 export type WireObject = Record<string, unknown>;
 
@@ -53,14 +53,13 @@ export class EventPresenter {
   summary(event: EventEntity, eventsRoot: string, shape: Shape): WireObject {
     const item: WireObject = { ...this.common(event), uri: `${eventsRoot}/${event.eventId}` };
     if (shape.include.has('event-data-xml')) item['event-data-xml'] = event.eventDataXml;
-    if (shape.include.has('event-data-key-values')) item['event-data-key-values'] = this.keyValues(event.eventDataXml);
+    if (shape.include.has('event-data-key-values')) item['event-data-key-values'] = this.keyValues(event);
     return applyTrim(item, shape);
   }
 
   detail(event: EventEntity, shape: Shape, kindMembers: WireObject = {}): WireObject {
     const detail: WireObject = { ...this.common(event), ...kindMembers, 'event-data-xml': event.eventDataXml };
-    // Flattening is the costly part of a detail: skip it when the caller trims it away.
-    if (!shape.trim.has('event-data-key-values')) detail['event-data-key-values'] = this.keyValues(event.eventDataXml);
+    if (!shape.trim.has('event-data-key-values')) detail['event-data-key-values'] = this.keyValues(event);
     return applyTrim(detail, shape);
   }
 
@@ -73,8 +72,10 @@ export class EventPresenter {
     };
   }
 
-  private keyValues(xml: string | null): WireObject[] {
-    return this.flattener.flatten(xml).map((entry: XmlKeyValue) => ({
+  /** As flattened at registration; events stored before that was kept are flattened now. */
+  private keyValues(event: EventEntity): WireObject[] {
+    const entries = event.eventDataKeyValues ? unpackKeyValues(event.eventDataKeyValues) : this.flattener.flatten(event.eventDataXml);
+    return entries.map((entry: XmlKeyValue) => ({
       'event-data-xml-parent-key': entry.parentKey,
       'event-data-xml-key': entry.key,
       'event-data-xml-value': entry.value,

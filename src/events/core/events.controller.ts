@@ -39,8 +39,8 @@ export class EventsController {
   @ApiProblems(...READ_PROBLEMS.filter((status) => status !== 404))
   async list(@Query() query: ListEventsQuery, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const shape = this.presenter.parseShape(query.include, query.trim, SUMMARY_MEMBERS);
-    const withXml = shape.include.size > 0;
-    const { total, events, next, prev } = await this.events.list(query, caller, withXml);
+    const withPayload = shape.include.size > 0;
+    const { total, events, next, prev } = await this.events.list(query, caller, withPayload);
     const totalPages = this.paginator.totalPages(total, query);
     const root = `${this.publicUrl.versionedRoot(request)}/events`;
     const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';

@@ -9,6 +9,7 @@ import { EventEntity } from './event.entity';
 import { KindDetailsEntity } from './kind-details.entity';
 import { decodeCursor, encodeCursor, invalidCursor, PageCursor, queryFingerprint } from './page-cursor';
 import { EventKind } from './event-kind';
+import { EventXmlFlattener, KeyValueRuns, packKeyValues } from './event-xml';
 import { EventSql, ListFilter, ListRow, ListStatements, SORT_KEYS, SortBy } from './event-sql';
 import { MetricsService } from '../../metrics/metrics.service';
 
@@ -66,18 +67,19 @@ export class EventsService {
     private readonly catalog: EventKindCatalog,
     private readonly metrics: MetricsService,
     private readonly sql: EventSql,
+    private readonly flattener: EventXmlFlattener,
   ) {}
 
   /**
    * One page of events (newest first by default) with the exact count, and
    * keyset cursors for the next and previous pages when those lie deep.
    */
-  async list(query: ListEventsQuery, caller: Caller, withXml: boolean): Promise<EventPage> {
+  async list(query: ListEventsQuery, caller: Caller, withPayload: boolean): Promise<EventPage> {
     const filter = this.listFilter(query, caller);
     const cursor = this.usableCursor(query, filter);
     // Count and page in one statement: one round trip, one snapshot, so they agree. An empty page has
     // no row to carry the count: its second statement returns the count (and any rows) either way.
-    const statements = this.listStatement(query, filter, cursor, withXml);
+    const statements = this.listStatement(query, filter, cursor, withPayload);
     let rows = await this.reads.rows<ListRow>(statements.statement, statements.values);
     if (rows.length === 0) {
       const { statement, values } = statements.whenEmpty();
@@ -90,14 +92,14 @@ export class EventsService {
   }
 
   /** The list's statement: by OFFSET, or seeking from a cursor's sort key. */
-  listStatement(query: ListEventsQuery, filter: ListFilter, cursor: PageCursor | undefined, withXml: boolean): ListStatements {
+  listStatement(query: ListEventsQuery, filter: ListFilter, cursor: PageCursor | undefined, withPayload: boolean): ListStatements {
     return this.sql.list(filter, {
       sortBy: query.sortBy,
       descending: query.sortOrder === 'desc',
       pageSize: query.pageSize,
       offset: (query.pageNumber - 1) * query.pageSize,
       seek: cursor && { direction: cursor.direction, key: cursor.key },
-      withXml,
+      withPayload,
     });
   }
 
@@ -164,8 +166,10 @@ export class EventsService {
   async register(registration: Registration, caller: Caller): Promise<RegistrationResult> {
     this.customerScope(registration.customerNumber, caller);
     const fingerprint = fingerprintOf(registration);
+    // Flattened once here rather than on every read of the event.
+    const keyValues = packKeyValues(this.flattener.flatten(registration.eventDataXml));
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await this.insertOrFind(registration, fingerprint);
+      const result = await this.insertOrFind(registration, fingerprint, keyValues);
       if (result) {
         this.metrics.countRegistration(registration.eventKind, result.created);
         return result;
@@ -175,13 +179,14 @@ export class EventsService {
     throw new ConflictProblem('A concurrent registration with the same key did not settle; retry the request');
   }
 
-  private async insertOrFind(registration: Registration, fingerprint: string): Promise<RegistrationResult | undefined> {
+  private async insertOrFind(registration: Registration, fingerprint: string, keyValues: KeyValueRuns): Promise<RegistrationResult | undefined> {
     const insert = this.sql.insert(
       {
         customerNumber: registration.customerNumber,
         eventKind: registration.eventKind,
         description: registration.description,
         eventDataXml: registration.eventDataXml,
+        eventDataKeyValues: keyValues,
         workitemId: registration.workitemId,
         idempotencyKey: registration.idempotencyKey,
         requestFingerprint: fingerprint,
