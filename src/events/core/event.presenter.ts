@@ -72,7 +72,7 @@ export class EventPresenter {
     };
   }
 
-  /** As flattened at registration; events stored before that was kept are flattened now. */
+  /** The entries stored at registration; an event stored without them (before the column) is flattened now. */
   private keyValues(event: EventEntity): WireObject[] {
     const entries = event.eventDataKeyValues ? unpackKeyValues(event.eventDataKeyValues) : this.flattener.flatten(event.eventDataXml);
     return entries.map((entry: XmlKeyValue) => ({
