@@ -1,4 +1,5 @@
 import { isoInstant } from '../src/database/seed/iso-instant';
+import { jsonText } from '../src/events/core/event.entity';
 import { EVENT_KINDS } from '../src/events/event-kinds';
 import { DatasetCustomer, DatasetPlan, SkewedDataset } from './dataset';
 
@@ -136,7 +137,7 @@ export class CopyRowWriter {
     for (const event of this.dataset.events(customer)) {
       const created = isoInstant(event.creationDatetime);
       const kind = copyValue(event.eventKind);
-      events.write(`${number}\t${eventId}\t${kind}\t${created}\t${copyValue(event.description)}\t${copyValue(event.eventDataXml)}\t${copyValue(JSON.stringify(event.eventDataKeyValues))}\t${copyValue(event.workitemId)}\n`);
+      events.write(`${number}\t${eventId}\t${kind}\t${created}\t${copyValue(event.description)}\t${copyValue(event.eventDataXml)}\t${copyValue(jsonText.to(event.eventDataKeyValues))}\t${copyValue(event.workitemId)}\n`);
       if (event.body) {
         const kindTable = this.kindTables.get(event.eventKind);
         if (!kindTable) throw new Error(`No table for ${event.eventKind}`);

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { DataSource, EntityMetadata, QueryRunner } from 'typeorm';
-import { EventEntity } from '../../events/core/event.entity';
+import { EventEntity, jsonText } from '../../events/core/event.entity';
 import { EventKind } from '../../events/core/event-kind';
 import { SeedEvent } from './event-generator';
 
@@ -22,7 +22,7 @@ const EVENT_VALUES: Record<string, (event: SeedEvent) => string | number | null>
   creationDatetime: (event) => event.creationDatetime,
   description: (event) => event.description,
   eventDataXml: (event) => event.eventDataXml,
-  eventDataKeyValues: (event) => JSON.stringify(event.eventDataKeyValues),
+  eventDataKeyValues: (event) => jsonText.to(event.eventDataKeyValues) ?? null,
   workitemId: (event) => event.workitemId,
 };
 const EVENT_PROPERTIES = Object.keys(EVENT_VALUES);

@@ -7,9 +7,9 @@ export const bigintAsNumber = {
   from: (value: string | null) => (value === null ? null : Number(value)),
 };
 
-/** A value kept as its JSON text. */
+/** A value kept as its JSON text (also what the seed and the bench loader write into such a column). */
 export const jsonText = {
-  to: (value?: unknown) => (value === undefined || value === null ? value : JSON.stringify(value)),
+  to: (value?: unknown): string | null | undefined => (value === undefined || value === null ? value : JSON.stringify(value)),
   from: (value: string | null) => (value === null ? null : JSON.parse(value)),
 };
 
